@@ -1,0 +1,98 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, milestone.xprotect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The thin layer between Ansible modules and the API client.
+
+It owns the connection options (one argument spec, documented once in the ``connection`` doc fragment),
+builds the client from module parameters, and turns client errors into ``fail_json`` with the error's
+sentence as ``msg``. Modules use it like this::
+
+    module = XProtectModule(argument_spec=dict(name=dict(type='str', required=True)), supports_check_mode=True)
+    with module.api():
+        events = module.client.list('userDefinedEvents')
+    module.exit_json(changed=False, events=events)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import typing as t
+
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
+
+from ._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ConnectionSettings, XProtectClient
+from ._errors import XProtectError
+
+
+def connection_argument_spec() -> dict[str, dict[str, t.Any]]:
+    """The connection options every module and the inventory plugin share."""
+    return dict(
+        server_url=dict(type='str', fallback=(env_fallback, ['XPROTECT_SERVER_URL'])),
+        username=dict(type='str', fallback=(env_fallback, ['XPROTECT_USERNAME'])),
+        password=dict(type='str', no_log=True, fallback=(env_fallback, ['XPROTECT_PASSWORD'])),
+        auth_type=dict(type='str', choices=['basic'], default='basic', fallback=(env_fallback, ['XPROTECT_AUTH_TYPE'])),
+        validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['XPROTECT_VALIDATE_CERTS'])),
+        ca_path=dict(type='path', fallback=(env_fallback, ['XPROTECT_CA_PATH'])),
+        timeout=dict(type='float', default=30, fallback=(env_fallback, ['XPROTECT_TIMEOUT'])),
+        retries=dict(type='int', default=3, fallback=(env_fallback, ['XPROTECT_RETRIES'])),
+        access_token=dict(type='str', no_log=True, fallback=(env_fallback, ['XPROTECT_ACCESS_TOKEN'])),
+        api_discovery=dict(type='bool', default=False, fallback=(env_fallback, ['XPROTECT_API_DISCOVERY'])),
+    )
+
+
+CONNECTION_OPTIONS = tuple(connection_argument_spec())
+
+
+def settings_from_params(params: t.Mapping[str, t.Any], **extra: t.Any) -> ConnectionSettings:
+    """Connection settings from (module or plugin) option values."""
+    return ConnectionSettings(
+        server_url=params.get('server_url') or '',
+        username=params.get('username'),
+        password=params.get('password'),
+        auth_type=params.get('auth_type') or 'basic',
+        validate_certs=params.get('validate_certs', True) is not False,
+        ca_path=params.get('ca_path'),
+        timeout=float(params.get('timeout') or 30),
+        retries=int(params['retries']) if params.get('retries') is not None else 3,
+        access_token=params.get('access_token'),
+        api_discovery=bool(params.get('api_discovery')),
+        **extra,
+    )
+
+
+class XProtectModule(AnsibleModule):
+    """An AnsibleModule with the XProtect connection options and a lazily built API client."""
+
+    def __init__(self, argument_spec: dict[str, t.Any] | None = None, pool_size: int = 10, **kwargs: t.Any) -> None:
+        spec = connection_argument_spec()
+        spec.update(argument_spec or {})
+        super().__init__(argument_spec=spec, **kwargs)
+        self._client: XProtectClient | None = None
+        self._pool_size = pool_size
+
+    @property
+    def client(self) -> XProtectClient:
+        """The API client, created on first use (nothing is sent until a request is made)."""
+        if self._client is None:
+            if not HAS_REQUESTS:
+                self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+            try:
+                self._client = XProtectClient(settings_from_params(self.params, pool_size=self._pool_size))
+            except XProtectError as error:
+                self.fail_from_error(error)
+            for warning in self._client.warnings:
+                self.warn(warning)
+        return self._client
+
+    @contextlib.contextmanager
+    def api(self, **partial_result: t.Any) -> t.Iterator[None]:
+        """Run API calls; a client error ends the module with ``fail_json`` and ``partial_result``."""
+        try:
+            yield
+        except XProtectError as error:
+            self.fail_from_error(error, **partial_result)
+
+    def fail_from_error(self, error: XProtectError, **result: t.Any) -> t.NoReturn:
+        message = self._client.redact(str(error)) if self._client is not None else str(error)
+        result.setdefault('error', error.to_dict())
+        self.fail_json(msg=message, **result)

@@ -1,0 +1,257 @@
+#!/usr/bin/env python3
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, milestone.xprotect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Developer entry point: environments, tests and the demo.
+
+``make test`` and ``make demo`` call this script; it needs nothing but a Python >= 3.11 with venv.
+
+    python3 scripts/dev.py test [--profile NAME ...] [--only sanity,units,pytest-units,integration] [-- PYTEST ARGS]
+    python3 scripts/dev.py demo [--profile NAME]
+    python3 scripts/dev.py env  [--profile NAME]      # create the environment, print its path
+    python3 scripts/dev.py stage [--profile NAME]     # copy the collection where ansible finds it
+
+Every profile is one virtual environment under ``.venvs/<name>`` with pinned requirements, and one staged
+copy of the collection under ``.build/<name>/ansible_collections/milestone/xprotect`` (ansible-test needs
+the physical path to end that way; a symlink is not enough).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import glob
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+VENVS = os.path.join(ROOT, '.venvs')
+BUILD = os.path.join(ROOT, '.build')
+NAMESPACE, NAME = 'milestone', 'xprotect'
+
+# Paths never copied into the staged collection: version control, environments, build and test output.
+STAGE_IGNORE = {'.git', '.venv', '.venvs', '.build', '.ansible', '.cache', '.pytest_cache', '.hypothesis',
+                '__pycache__', 'output', 'collections', '_build'}
+
+
+@dataclasses.dataclass(frozen=True)
+class Profile:
+    """One tested combination of Python and ansible-core."""
+
+    name: str
+    python_version: str
+    core_requirement: str
+    suites: tuple[str, ...]
+
+    def python(self) -> str:
+        """Find a working interpreter of this profile's Python version."""
+        return find_python(self.python_version)
+
+
+ALL_SUITES = ('sanity', 'units', 'pytest-units', 'integration')
+PROFILES = {
+    'core2.19': Profile('core2.19', '3.11', 'tests/requirements/ansible-core-2.19.txt', ALL_SUITES),
+}
+DEFAULT_PROFILES = ('core2.19',)
+PRIMARY = 'core2.19'
+
+
+def log(message: str) -> None:
+    print(f'==> {message}', flush=True)
+
+
+def find_python(version: str) -> str:
+    """Return a path to a working ``python<version>``.
+
+    pyenv's ``python3.X`` shims can be broken (they exit 127 for versions that are not global), so
+    every candidate is tried before it is trusted.
+    """
+    candidates = []
+    if '%d.%d' % sys.version_info[:2] == version:
+        candidates.append(sys.executable)
+    candidates.append(shutil.which(f'python{version}') or '')
+    pyenv_root = os.environ.get('PYENV_ROOT') or os.path.expanduser('~/.pyenv')
+    candidates.extend(sorted(glob.glob(os.path.join(pyenv_root, 'versions', f'{version}.*', 'bin', f'python{version}')), reverse=True))
+    candidates.extend([f'/usr/bin/python{version}', f'/usr/local/bin/python{version}'])
+    for candidate in candidates:
+        if candidate and os.path.exists(candidate):
+            probe = subprocess.run([candidate, '-c', 'import sys, venv; print("%d.%d" % sys.version_info[:2])'],
+                                   capture_output=True, text=True, check=False)
+            if probe.returncode == 0 and probe.stdout.strip() == version:
+                return candidate
+    raise SystemExit(f'error: no working Python {version} found (tried {", ".join(c for c in candidates if c)}). '
+                     f'Install it (pyenv install {version}, or apt install python{version}-venv).')
+
+
+def run(command: list[str], *, cwd: str = ROOT, env: dict | None = None, check: bool = True) -> int:
+    log(' '.join(command) if len(' '.join(command)) < 240 else ' '.join(command)[:240] + ' ...')
+    result = subprocess.run(command, cwd=cwd, env=env, check=False)
+    if check and result.returncode != 0:
+        raise SystemExit(result.returncode)
+    return result.returncode
+
+
+def requirement_files(profile: Profile) -> list[str]:
+    return [os.path.join(ROOT, 'tests', 'requirements', 'test.txt'), os.path.join(ROOT, profile.core_requirement)]
+
+
+def ensure_venv(profile: Profile) -> str:
+    """Create (or reuse) the profile's virtual environment; return its bin directory."""
+    venv = os.path.join(VENVS, profile.name)
+    bindir = os.path.join(venv, 'bin')
+    files = requirement_files(profile)
+    digest = hashlib.sha256()
+    for path in files + [os.path.join(ROOT, 'requirements.txt'), os.path.join(ROOT, 'simulator', 'requirements.txt')]:
+        with open(path, 'rb') as handle:
+            digest.update(handle.read())
+    stamp = os.path.join(venv, '.requirements.sha256')
+    if os.path.exists(stamp) and open(stamp, encoding='utf-8').read() == digest.hexdigest():
+        return bindir
+    log(f'creating environment {os.path.relpath(venv, ROOT)}')
+    shutil.rmtree(venv, ignore_errors=True)
+    run([profile.python(), '-m', 'venv', venv])
+    pip = [os.path.join(bindir, 'python'), '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check']
+    args = []
+    for path in files:
+        args += ['-r', path]
+    run(pip + args)
+    with open(stamp, 'w', encoding='utf-8') as handle:
+        handle.write(digest.hexdigest())
+    return bindir
+
+
+def stage(profile: Profile) -> str:
+    """Copy the collection to ``.build/<profile>/ansible_collections/milestone/xprotect``; return the collections root."""
+    collections_root = os.path.join(BUILD, profile.name)
+    target = os.path.join(collections_root, 'ansible_collections', NAMESPACE, NAME)
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ROOT, target, ignore=lambda _dir, names: [n for n in names if n in STAGE_IGNORE or n.endswith('.pyc')])
+    return collections_root
+
+
+def ensure_offline_pip_bootstrap(bindir: str) -> None:
+    """Make ansible-test's pip bootstrap work where its download host is unreachable.
+
+    ansible-test downloads ``get-pip-<ver>.py`` unless ``~/.ansible/test/cache/get_pip_<ver>.py`` exists.
+    Try the real download first; when it fails, install our stand-in (scripts/ansible_test_offline_pip.py).
+    """
+    code = ('from ansible_test._internal.python_requirements import get_venv_packages\n'
+            'from ansible_test._internal.host_configs import NativePythonConfig\n'
+            'import sys\n'
+            'print(get_venv_packages(NativePythonConfig(version="%d.%d" % sys.version_info[:2]))["pip"])\n')
+    result = subprocess.run([os.path.join(bindir, 'python'), '-c', code], capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise SystemExit(f'error: cannot read the pip version ansible-test bootstraps:\n{result.stderr}')
+    pip_version = result.stdout.strip()
+    cache = os.path.expanduser(f'~/.ansible/test/cache/get_pip_{pip_version.replace(".", "_")}.py')
+    if os.path.exists(cache):
+        return
+    os.makedirs(os.path.dirname(cache), exist_ok=True)
+    url = f'https://ci-files.testing.ansible.com/ansible-test/get-pip-{pip_version}.py'
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            content = response.read()
+        log(f'downloaded {url}')
+    except OSError as error:
+        log(f'{url} unreachable ({error.__class__.__name__}); using the offline pip bootstrap')
+        with open(os.path.join(ROOT, 'scripts', 'ansible_test_offline_pip.py'), 'rb') as handle:
+            content = handle.read()
+    with open(cache, 'wb') as handle:
+        handle.write(content)
+
+
+def test_environment(bindir: str, collections_root: str) -> dict:
+    env = dict(os.environ)
+    env['PATH'] = bindir + os.pathsep + env.get('PATH', '')
+    env['VIRTUAL_ENV'] = os.path.dirname(bindir)
+    env['ANSIBLE_COLLECTIONS_PATH'] = collections_root
+    # Modules run on the controller with the environment's interpreter; pyenv shims elsewhere on PATH are
+    # not trusted (see docs/development.md).
+    env['ANSIBLE_PYTHON_INTERPRETER'] = os.path.join(bindir, 'python')
+    env['ANSIBLE_LOCALHOST_WARNING'] = 'false'
+    env['ANSIBLE_INVENTORY_UNPARSED_WARNING'] = 'false'
+    env.pop('PYTHONPATH', None)
+    return env
+
+
+def run_suites(profile: Profile, suites: list[str], pytest_args: list[str]) -> dict[str, float]:
+    bindir = ensure_venv(profile)
+    collections_root = stage(profile)
+    staged = os.path.join(collections_root, 'ansible_collections', NAMESPACE, NAME)
+    env = test_environment(bindir, collections_root)
+    python_version = profile.python_version
+    timings: dict[str, float] = {}
+    for suite in suites:
+        if suite not in profile.suites:
+            continue
+        started = time.monotonic()
+        log(f'[{profile.name}] {suite}')
+        if suite == 'sanity':
+            ensure_offline_pip_bootstrap(bindir)
+            run([os.path.join(bindir, 'ansible-test'), 'sanity', '--python', python_version, '--color', 'no'], cwd=staged, env=env)
+        elif suite == 'units':
+            run([os.path.join(bindir, 'ansible-test'), 'units', '--python', python_version, '--color', 'no'], cwd=staged, env=env)
+        elif suite == 'pytest-units':
+            run([os.path.join(bindir, 'python'), '-m', 'pytest', '--ansible-unit-inject-only', 'tests/unit'] + pytest_args, cwd=ROOT, env=env)
+        elif suite == 'integration':
+            run([os.path.join(bindir, 'python'), '-m', 'pytest', '-p', 'no:pytest-ansible', 'tests/integration'] + pytest_args, cwd=ROOT, env=env)
+        timings[suite] = time.monotonic() - started
+    return timings
+
+
+def command_test(args: argparse.Namespace) -> None:
+    suites = args.only.split(',') if args.only else list(ALL_SUITES)
+    unknown = sorted(set(suites) - set(ALL_SUITES))
+    if unknown:
+        raise SystemExit(f'error: unknown suite(s) {", ".join(unknown)}; choose from {", ".join(ALL_SUITES)}')
+    report = []
+    for name in args.profile or DEFAULT_PROFILES:
+        timings = run_suites(PROFILES[name], suites, args.pytest_args)
+        report.extend(f'{name:10} {suite:13} {seconds:7.1f} s' for suite, seconds in timings.items())
+    log('all test suites passed:\n' + '\n'.join(report))
+
+
+def command_demo(args: argparse.Namespace) -> None:
+    profile = PROFILES[args.profile[0] if args.profile else PRIMARY]
+    bindir = ensure_venv(profile)
+    collections_root = stage(profile)
+    env = test_environment(bindir, collections_root)
+    run([os.path.join(bindir, 'python'), os.path.join(ROOT, 'playbooks', 'demo', 'run_demo.py')] + args.demo_args, env=env)
+
+
+def command_env(args: argparse.Namespace) -> None:
+    profile = PROFILES[args.profile[0] if args.profile else PRIMARY]
+    print(ensure_venv(profile))
+
+
+def command_stage(args: argparse.Namespace) -> None:
+    profile = PROFILES[args.profile[0] if args.profile else PRIMARY]
+    print(stage(profile))
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest='command', required=True)
+    for name, handler in (('test', command_test), ('demo', command_demo), ('env', command_env), ('stage', command_stage)):
+        cmd = sub.add_parser(name)
+        cmd.set_defaults(handler=handler)
+        cmd.add_argument('--profile', action='append', choices=sorted(PROFILES), help='profile(s) to use (repeatable)')
+        if name == 'test':
+            cmd.add_argument('--only', help='comma-separated suites: ' + ','.join(ALL_SUITES))
+            cmd.add_argument('pytest_args', nargs=argparse.REMAINDER, help='extra pytest arguments after --')
+        if name == 'demo':
+            cmd.add_argument('demo_args', nargs=argparse.REMAINDER, help='extra arguments for the demo after --')
+    args = parser.parse_args(argv)
+    for attr in ('pytest_args', 'demo_args'):
+        if getattr(args, attr, None) and getattr(args, attr)[0] == '--':
+            setattr(args, attr, getattr(args, attr)[1:])
+    args.handler(args)
+
+
+if __name__ == '__main__':
+    main()
