@@ -93,7 +93,7 @@ options:
 notes:
   - All options of this group can be set once per play with C(module_defaults) and the action group
     C(group/milestone.xprotect.api_gateway).
-  - The modules talk to the API from the Ansible controller; run them with C(delegate_to: localhost) or in a play on localhost.
+  - "The modules talk to the API from the Ansible controller: run them in a play on C(localhost) or with C(delegate_to: localhost)."
 requirements:
   - requests >= 2.28
 '''

@@ -17,16 +17,19 @@ description:
   - Every other module logs in by itself when it is given O(username) and O(password). Logging in once per play
     saves one token request per task, which matters on servers that audit or rate-limit logins.
 author:
-  - milestone.xprotect contributors
+  - milestone.xprotect contributors (@milestone-xprotect)
 extends_documentation_fragment:
   - milestone.xprotect.connection
   - milestone.xprotect.connection.attributes
+  - ansible.builtin.action_common_attributes
 attributes:
   check_mode:
     support: full
     details: Logging in changes nothing, so it also happens in check mode.
   diff_mode:
     support: none
+  platform:
+    platforms: posix
 options: {}
 notes:
   - Tokens of basic users last one hour on XProtect (C(expires_in=3600)). Give later tasks O(username) and

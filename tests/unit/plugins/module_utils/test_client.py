@@ -55,7 +55,7 @@ def envelope_error(status, *texts):
 def make_client(**overrides):
     values = dict(server_url=BASE, username='admin', password=PASSWORD, retries=2, backoff_factor=0)
     values.update(overrides)
-    return XProtectClient(ConnectionSettings(**values), sleep=lambda _seconds: None)
+    return XProtectClient(ConnectionSettings(**values), sleep=lambda seconds: None)
 
 
 def add_token(mock, url=GW_TOKEN, token=TOKEN, expires_in=3600, status=200):
@@ -139,7 +139,7 @@ def test_login_is_lazy_and_one_token_serves_many_requests(mock):
     assert len(mock.calls) == 0
     add_token(mock)
     mock.add(responses.GET, REST + '/userDefinedEvents', json={'array': []})
-    for _ in range(5):
+    for _attempt in range(5):
         client.get('userDefinedEvents')
     assert len(calls_to(mock, 'POST', GW_TOKEN)) == 1
     assert client.token_grants == 1
@@ -256,7 +256,7 @@ def test_concurrent_requests_share_one_login(mock):
     add_token(mock)
     mock.add(responses.GET, REST + '/sites', json={'array': []})
     client = make_client()
-    threads = [threading.Thread(target=client.get, args=('sites',)) for _ in range(16)]
+    threads = [threading.Thread(target=client.get, args=('sites',)) for _thread in range(16)]
     for thread in threads:
         thread.start()
     for thread in threads:

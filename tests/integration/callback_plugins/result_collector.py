@@ -1,0 +1,66 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, milestone.xprotect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Test-only callback: writes every task result of a playbook run as JSON lines to $RESULT_COLLECTOR_FILE.
+
+Results marked no_log are recorded censored, exactly as a user would see them.
+"""
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+name: result_collector
+type: aggregate
+short_description: Record task results as JSON lines (tests only)
+description:
+  - Appends one JSON object per task result to the file named by E(RESULT_COLLECTOR_FILE).
+requirements:
+  - enabled through ANSIBLE_CALLBACKS_ENABLED
+'''
+
+import json
+import os
+
+from ansible.plugins.callback import CallbackBase
+
+
+class CallbackModule(CallbackBase):
+    """Append task results to a JSON-lines file."""
+
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = 'aggregate'
+    CALLBACK_NAME = 'result_collector'
+    CALLBACK_NEEDS_ENABLED = True
+
+    def __init__(self):
+        super().__init__()
+        self._path = os.environ.get('RESULT_COLLECTOR_FILE')
+
+    def _record(self, status, result):
+        if not self._path:
+            return
+        data = dict(result._result)  # pylint: disable=protected-access
+        if data.get('_ansible_no_log'):
+            data = {'censored': 'the output has been hidden', 'changed': data.get('changed', False),
+                    'failed': data.get('failed', False)}
+        record = {
+            'task': result.task_name or result._task.get_name(),  # pylint: disable=protected-access
+            'action': result._task.action,  # pylint: disable=protected-access
+            'host': result._host.get_name(),  # pylint: disable=protected-access
+            'status': status,
+            'result': data,
+        }
+        with open(self._path, 'a', encoding='utf-8') as handle:
+            handle.write(json.dumps(record, default=str) + '\n')
+
+    def v2_runner_on_ok(self, result):
+        self._record('ok', result)
+
+    def v2_runner_on_failed(self, result, ignore_errors=False):
+        self._record('failed', result)
+
+    def v2_runner_on_skipped(self, result):
+        self._record('skipped', result)
+
+    def v2_runner_on_unreachable(self, result):
+        self._record('unreachable', result)
