@@ -220,7 +220,7 @@ def command_demo(args: argparse.Namespace) -> None:
     bindir = ensure_venv(profile)
     collections_root = stage(profile)
     env = test_environment(bindir, collections_root)
-    run([os.path.join(bindir, 'python'), os.path.join(ROOT, 'playbooks', 'demo', 'run_demo.py')] + args.demo_args, env=env)
+    run([os.path.join(bindir, 'python'), os.path.join(ROOT, 'scripts', 'demo.py')] + args.demo_args, env=env)
 
 
 def command_env(args: argparse.Namespace) -> None:

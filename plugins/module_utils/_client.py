@@ -175,6 +175,7 @@ class XProtectClient:
         self._token_url: str | None = None
         self._discovered = False
         self._secrets = [s for s in (settings.password, settings.access_token) if s]
+        self._verify: bool | str = (settings.ca_path or True) if settings.validate_certs else False
         self._session = session if session is not None else self._build_session()
         self.tokens = TokenManager(self._grant, can_login=settings.has_credentials, access_token=settings.access_token)
         self.request_count = 0
@@ -190,14 +191,11 @@ class XProtectClient:
         session.headers['Accept'] = 'application/json'
         settings = self.settings
         if not settings.validate_certs:
-            session.verify = False
             try:
                 import urllib3
                 urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
             except ImportError:  # pragma: no cover
                 pass
-        elif settings.ca_path:
-            session.verify = settings.ca_path
         pool = max(10, settings.pool_size)
         adapter = HTTPAdapter(max_retries=build_retry(settings.retries, backoff_factor=settings.backoff_factor),
                               pool_connections=4, pool_maxsize=pool)
@@ -234,7 +232,10 @@ class XProtectClient:
         path = urlsplit(url).path
         self.request_count += 1
         try:
-            return self._session.request(method, url, headers=headers, timeout=self.settings.timeout, allow_redirects=False, **kwargs)
+            # verify goes with every request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE from the environment
+            # override a session's verify, which would silently ignore ca_path and validate_certs=false.
+            return self._session.request(method, url, headers=headers, timeout=self.settings.timeout, allow_redirects=False,
+                                         verify=self._verify, **kwargs)
         except requests.exceptions.SSLError as error:
             raise TLSError(f'the TLS certificate of {self.base_url} could not be verified ({self._reason(error)})',
                            action=action, method=method, path=path) from None

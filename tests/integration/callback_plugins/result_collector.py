@@ -40,6 +40,8 @@ class CallbackModule(CallbackBase):
         if not self._path:
             return
         data = dict(result._result)  # pylint: disable=protected-access
+        # ansible-core 2.19 keeps the failed flag out of some results; the callback's status is authoritative.
+        data['failed'] = status == 'failed'
         if data.get('_ansible_no_log'):
             data = {'censored': 'the output has been hidden', 'changed': data.get('changed', False),
                     'failed': data.get('failed', False)}

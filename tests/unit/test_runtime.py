@@ -1,0 +1,32 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, milestone.xprotect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""meta/runtime.yml: the api_gateway action group lists every module, and nothing else."""
+
+from __future__ import annotations
+
+import os
+
+import yaml
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def modules_on_disk():
+    folder = os.path.join(ROOT, 'plugins', 'modules')
+    return sorted(name[:-3] for name in os.listdir(folder) if name.endswith('.py') and not name.startswith('_'))
+
+
+def test_action_group_lists_every_module():
+    with open(os.path.join(ROOT, 'meta', 'runtime.yml'), encoding='utf-8') as handle:
+        runtime = yaml.safe_load(handle)
+    group = runtime['action_groups']['api_gateway']
+    assert sorted(group) == modules_on_disk(), 'meta/runtime.yml action_groups.api_gateway must list exactly the modules in plugins/modules'
+    assert runtime['requires_ansible'] == '>=2.16.0'
+
+
+def test_every_module_documents_the_action_group():
+    for name in modules_on_disk():
+        with open(os.path.join(ROOT, 'plugins', 'modules', f'{name}.py'), encoding='utf-8') as handle:
+            source = handle.read()
+        assert 'milestone.xprotect.connection.attributes' in source, f'{name} must extend the connection.attributes doc fragment'
