@@ -11,8 +11,8 @@
     python3 scripts/dev.py stage [--profile NAME]     # copy the collection where ansible finds it
 
 Every profile is one virtual environment under ``.venvs/<name>`` with pinned requirements, and one staged
-copy of the collection under ``.build/<name>/ansible_collections/milestone/xprotect`` (ansible-test needs
-the physical path to end that way; a symlink is not enough).
+copy of the collection under ``$TMPDIR/milestone-xprotect-build-<hash>/<name>/ansible_collections/milestone/xprotect``
+(ansible-test needs the physical path to end that way; a symlink is not enough).
 """
 
 from __future__ import annotations
@@ -25,12 +25,15 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENVS = os.path.join(ROOT, '.venvs')
-BUILD = os.path.join(ROOT, '.build')
+# Outside the checkout: ansible-test lists a collection's files with git when it finds a repository above
+# the working directory, and would see nothing of a git-ignored build folder.
+BUILD = os.path.join(tempfile.gettempdir(), 'milestone-xprotect-build-' + hashlib.sha256(ROOT.encode()).hexdigest()[:10])
 NAMESPACE, NAME = 'milestone', 'xprotect'
 
 # Paths never copied into the staged collection: version control, environments, build and test output.
@@ -53,10 +56,14 @@ class Profile:
 
 
 ALL_SUITES = ('sanity', 'units', 'pytest-units', 'integration')
+# The tested matrix (README "Tested with"): the newest ansible-core for Python 3.11 and for Python 3.12 get
+# every suite; the oldest supported ansible-core gets sanity and unit tests.
 PROFILES = {
     'core2.19': Profile('core2.19', '3.11', 'tests/requirements/ansible-core-2.19.txt', ALL_SUITES),
+    'core2.21': Profile('core2.21', '3.12', 'tests/requirements/ansible-core-2.21.txt', ALL_SUITES),
+    'core2.16': Profile('core2.16', '3.11', 'tests/requirements/ansible-core-2.16.txt', ('sanity', 'units', 'pytest-units')),
 }
-DEFAULT_PROFILES = ('core2.19',)
+DEFAULT_PROFILES = ('core2.19', 'core2.21', 'core2.16')
 PRIMARY = 'core2.19'
 
 
@@ -114,7 +121,7 @@ def ensure_venv(profile: Profile) -> str:
     log(f'creating environment {os.path.relpath(venv, ROOT)}')
     shutil.rmtree(venv, ignore_errors=True)
     run([profile.python(), '-m', 'venv', venv])
-    pip = [os.path.join(bindir, 'python'), '-m', 'pip', 'install', '--quiet', '--disable-pip-version-check']
+    pip = [os.path.join(bindir, 'python'), '-m', 'pip', 'install', '-qq', '--disable-pip-version-check']
     args = []
     for path in files:
         args += ['-r', path]
@@ -125,7 +132,7 @@ def ensure_venv(profile: Profile) -> str:
 
 
 def stage(profile: Profile) -> str:
-    """Copy the collection to ``.build/<profile>/ansible_collections/milestone/xprotect``; return the collections root."""
+    """Copy the collection to ``<BUILD>/<profile>/ansible_collections/milestone/xprotect``; return the collections root."""
     collections_root = os.path.join(BUILD, profile.name)
     target = os.path.join(collections_root, 'ansible_collections', NAMESPACE, NAME)
     shutil.rmtree(target, ignore_errors=True)
@@ -194,7 +201,11 @@ def run_suites(profile: Profile, suites: list[str], pytest_args: list[str]) -> d
             ensure_offline_pip_bootstrap(bindir)
             run([os.path.join(bindir, 'ansible-test'), 'sanity', '--python', python_version, '--color', 'no'], cwd=staged, env=env)
         elif suite == 'units':
-            run([os.path.join(bindir, 'ansible-test'), 'units', '--python', python_version, '--color', 'no'], cwd=staged, env=env)
+            # Its own venv with tests/unit/requirements.txt: pytest-ansible, installed in ours for the pytest
+            # run, would take over ansible-test's collection loader.
+            ensure_offline_pip_bootstrap(bindir)
+            run([os.path.join(bindir, 'ansible-test'), 'units', '--venv', '--requirements', '--python', python_version, '--color', 'no'],
+                cwd=staged, env=env)
         elif suite == 'pytest-units':
             run([os.path.join(bindir, 'python'), '-m', 'pytest', '--ansible-unit-inject-only', 'tests/unit'] + pytest_args, cwd=ROOT, env=env)
         elif suite == 'integration':

@@ -1,0 +1,64 @@
+"""Start the HTTP(S) server, announce ``listening on <URL>`` and stop cleanly on SIGTERM/SIGINT."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import socket
+import sys
+
+from aiohttp import web
+
+from .app import create_app
+from .config import SimConfig
+from .state import WILDCARD_HOSTS, SimState
+from .tls import server_context
+
+LOG = logging.getLogger("simulator")
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    """Bind one listening socket ourselves: with port 0 and a name such as ``localhost`` aiohttp would
+    bind one socket per address, each on a different port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    return socket.create_server((host, port), family=family, backlog=512)
+
+
+def _url_host(host: str, family: int) -> str:
+    if host in WILDCARD_HOSTS:
+        return "[::1]" if family == socket.AF_INET6 else "127.0.0.1"
+    return f"[{host}]" if ":" in host else host
+
+
+async def serve(config: SimConfig) -> None:
+    """Run until SIGTERM or SIGINT."""
+    state = SimState(config)
+    ssl_context = server_context(config.host, config.ca_file, config.ca_key_file) if config.tls else None
+    sock = _bind(config.host, config.port)
+    runner = web.AppRunner(create_app(state), access_log=None, handle_signals=False, shutdown_timeout=1.0)
+    await runner.setup()
+    site = web.SockSite(runner, sock, ssl_context=ssl_context)
+    await site.start()
+    port = sock.getsockname()[1]
+    state.base_url = f"{'https' if config.tls else 'http'}://{_url_host(config.host, sock.family)}:{port}"
+
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    sys.stdout.write(f"listening on {state.base_url}\n")
+    sys.stdout.flush()
+    try:
+        await stop.wait()
+    finally:
+        LOG.info("shutting down")
+        await runner.cleanup()
+
+
+def run(config: SimConfig) -> int:
+    """Blocking entry point; returns the process exit code."""
+    logging.basicConfig(level=logging.INFO if config.verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    asyncio.run(serve(config))
+    return 0
