@@ -1,0 +1,386 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, milestone.xprotect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""user_defined_event, user_defined_events and user_defined_event_info run as AnsibleModules against a mocked transport.
+
+The ``responses`` library stands in for the network; ``FakeGateway`` keeps the events between requests so a
+module can be run twice and the second run must find nothing to do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import typing as t
+import uuid
+from unittest import mock
+
+import pytest
+import responses
+
+from ansible.module_utils import basic
+from ansible_collections.milestone.xprotect.plugins.modules import user_defined_event, user_defined_event_info, user_defined_events
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextlib.contextmanager
+    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
+        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode()
+        with mock.patch.object(basic, '_ANSIBLE_ARGS', serialized):
+            yield
+
+BASE = 'https://vms.example.com'
+REST = BASE + '/api/rest/v1'
+PASSWORD = 'S3cret-Pa55word!'
+TOKEN = 'tok-0123456789abcdef'
+SYSTEM_ID = '85867627-b287-4439-9e55-a63701e1715b'
+WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
+
+
+class FakeGateway:
+    """The userDefinedEvents resource of an API Gateway, kept in memory."""
+
+    def __init__(self, mock_: responses.RequestsMock) -> None:
+        self.mock = mock_
+        self.events: list[dict[str, t.Any]] = [self.make(SYSTEM_ID, 'RequestStartRecording', 'System')]
+        self.post_status: list[tuple[int, bool]] = []  # queued (status, create_anyway) answers for the next POSTs
+        self.max_name_length = 256
+        self._clock = 0
+        mock_.add(responses.POST, BASE + '/API/IDP/connect/token',
+                  json={'access_token': TOKEN, 'expires_in': 3600, 'token_type': 'Bearer', 'scope': 'managementserver'})
+        collection = re.compile(re.escape(REST) + r'/userDefinedEvents(\?.*)?$')
+        item = re.compile(re.escape(REST) + r'/userDefinedEvents/([^/?]+)(\?.*)?$')
+        mock_.add_callback(responses.GET, collection, callback=self.list)
+        mock_.add_callback(responses.POST, collection, callback=self.create)
+        mock_.add_callback(responses.GET, item, callback=self.get)
+        mock_.add_callback(responses.PUT, item, callback=self.update)
+        mock_.add_callback(responses.DELETE, item, callback=self.delete)
+
+    def make(self, ident: str, name: str, subtype: str = 'UserDefined') -> dict[str, t.Any]:
+        self._clock = getattr(self, '_clock', 0) + 1
+        stamp = f'2026-01-01T00:00:{self._clock:02d}.0000000Z'
+        return {'displayName': name, 'id': ident, 'name': name, 'lastModified': stamp, 'createdDate': stamp, 'subtype': subtype,
+                'relations': {'self': {'type': 'userDefinedEvents', 'id': ident}}}
+
+    def add(self, name: str, subtype: str = 'UserDefined') -> dict[str, t.Any]:
+        created = self.make(str(uuid.uuid4()), name, subtype)
+        self.events.append(created)
+        return created
+
+    @staticmethod
+    def error(status: int, text: str) -> tuple[int, dict, str]:
+        return status, {}, json.dumps({'error': {'httpCode': status, 'details': [{'errorText': text}]}})
+
+    def _find(self, request: t.Any) -> dict[str, t.Any] | None:
+        ident = request.path_url.split('?')[0].rsplit('/', 1)[1].lower()
+        return next((item for item in self.events if item['id'] == ident), None)
+
+    def list(self, request: t.Any) -> tuple[int, dict, str]:
+        query = dict(re.findall(r'(\w+)=(\w+)', request.url.split('?', 1)[1])) if '?' in request.url else {}
+        page, size = int(query.get('page', 0)), int(query.get('size', 10 ** 6))
+        return 200, {}, json.dumps({'array': self.events[page * size:(page + 1) * size]})
+
+    def get(self, request: t.Any) -> tuple[int, dict, str]:
+        found = self._find(request)
+        if found is None:
+            return self.error(404, 'Not Found, the requested id does not exist')
+        body: dict[str, t.Any] = {'data': found}
+        if 'resources' in request.url:
+            body['resources'] = []
+        if 'definitions' in request.url:
+            body['definitions'] = {'name': {'canSet': True, 'valueType': 'string'}}
+        return 200, {}, json.dumps(body)
+
+    def _check_name(self, name: t.Any) -> tuple[int, dict, str] | None:
+        if not isinstance(name, str) or not name.strip():
+            return self.error(400, 'Bad request: name cannot be empty')
+        if len(name) > self.max_name_length:
+            return self.error(400, f'Bad request: name is too long ({len(name)} characters)')
+        return None
+
+    def create(self, request: t.Any) -> tuple[int, dict, str]:
+        name = json.loads(request.body)['name']
+        invalid = self._check_name(name)
+        if invalid:
+            return invalid
+        status, create_anyway = self.post_status.pop(0) if self.post_status else (201, True)
+        created = self.add(name) if create_anyway else None
+        if status != 201:
+            return self.error(status, 'Bad Gateway')
+        return 201, {}, json.dumps({'result': created})
+
+    def update(self, request: t.Any) -> tuple[int, dict, str]:
+        found = self._find(request)
+        if found is None:
+            return self.error(404, 'Not Found, the requested id does not exist')
+        name = json.loads(request.body)['name']
+        invalid = self._check_name(name)
+        if invalid:
+            return invalid
+        if found['subtype'] == 'System':
+            return self.error(400, 'Bad request: built-in System events cannot be renamed')
+        found['name'] = found['displayName'] = name
+        return 200, {}, json.dumps({'data': found})
+
+    def delete(self, request: t.Any) -> tuple[int, dict, str]:
+        found = self._find(request)
+        if found is None:
+            return self.error(404, 'Not Found, the requested id does not exist')
+        self.events.remove(found)
+        return 200, {}, json.dumps({'state': 'Success'})
+
+    # -- what the tests look at --
+
+    def names(self) -> list[str]:
+        return sorted(item['name'] for item in self.events if item['subtype'] == 'UserDefined')
+
+    def calls(self, *methods: str) -> list[str]:
+        return [f'{call.request.method} {call.request.path_url}' for call in self.mock.calls if call.request.method in methods]
+
+    def rest_calls(self) -> list[str]:
+        return [f'{call.request.method} {call.request.path_url.split("?")[0]}' for call in self.mock.calls if '/api/rest/' in call.request.url]
+
+
+@pytest.fixture
+def gateway() -> t.Iterator[FakeGateway]:
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
+        yield FakeGateway(rsps)
+
+
+@contextlib.contextmanager
+def as_managed_node() -> t.Iterator[None]:
+    """Make module warnings land in the result, as in a real module process.
+
+    ansible-core 2.19 sends them to the controller's display instead once controller code has been imported
+    into the process, as pytest-ansible does.
+    """
+    try:
+        from ansible.module_utils import _internal as internal
+    except ImportError:  # ansible-core < 2.19 always puts warnings in the result
+        internal = None
+    if internal is not None and hasattr(internal, 'is_controller'):
+        with mock.patch.object(internal, 'is_controller', False):
+            yield
+    else:
+        yield
+
+
+def run(module: t.Any, capsys: pytest.CaptureFixture[str], check_mode: bool = False, diff: bool = False, **args: t.Any) -> dict[str, t.Any]:
+    """Run ``module.main()`` with ``args`` and return the JSON it printed (``failed`` set when it failed)."""
+    args = dict(server_url=BASE, username='admin', password=PASSWORD, **args)
+    args['_ansible_check_mode'] = check_mode
+    args['_ansible_diff'] = diff
+    with patch_module_args(args), mock.patch('time.sleep'), as_managed_node():
+        with pytest.raises(SystemExit) as exited:
+            module.main()
+    output = capsys.readouterr().out
+    assert PASSWORD not in output and TOKEN not in output
+    result = json.loads(output)
+    assert bool(result.get('failed')) == (exited.value.code != 0)
+    return result
+
+
+def warnings_of(result: dict[str, t.Any]) -> list[str]:
+    """Warning texts; ansible-core 2.19 wraps each one in a WarningSummary object."""
+    return [item['event']['msg'] if isinstance(item, dict) else item for item in result.get('warnings', [])]
+
+
+# -- user_defined_event ----------------------------------------------------------------------------
+
+def test_event_is_created_once_then_found(gateway, capsys):
+    first = run(user_defined_event, capsys, name='Door forced')
+    assert first['changed'] and first['event']['name'] == 'Door forced' and first['event']['id']
+    assert first['diff'] == {'before': {}, 'after': {'name': 'Door forced'}}
+    second = run(user_defined_event, capsys, name='Door forced')
+    assert not second['changed'] and second['event']['id'] == first['event']['id']
+    assert gateway.names() == ['Door forced']
+    assert gateway.calls(*WRITES) == ['POST /API/IDP/connect/token', 'POST /api/rest/v1/userDefinedEvents', 'POST /API/IDP/connect/token']
+
+
+def test_check_mode_reports_what_a_real_run_does_without_writing(gateway, capsys):
+    old = gateway.add('Old')
+    gateway.add('Gone')
+    for args in (dict(name='Door'), dict(id=old['id'], name='New'), dict(name='Gone', state='absent')):
+        gateway.mock.calls.reset()
+        checked = run(user_defined_event, capsys, check_mode=True, **args)
+        assert gateway.rest_calls() == ['GET /api/rest/v1/userDefinedEvents']
+        real = run(user_defined_event, capsys, **args)
+        assert (checked['changed'], checked['diff']) == (True, real['diff']), args
+        assert checked['event']['name'] == real['event']['name']
+    assert gateway.names() == ['Door', 'New']
+
+
+def test_rename_by_id_keeps_the_id(gateway, capsys):
+    old = gateway.add('Panic')
+    result = run(user_defined_event, capsys, id=old['id'].upper(), name='Panic pressed')
+    assert result['changed'] and result['event']['id'] == old['id'] and result['event']['name'] == 'Panic pressed'
+    assert result['diff'] == {'before': {'id': old['id'], 'name': 'Panic'}, 'after': {'id': old['id'], 'name': 'Panic pressed'}}
+    assert gateway.calls('PUT') == [f'PUT /api/rest/v1/userDefinedEvents/{old["id"]}']
+
+
+def test_a_shared_name_fails_with_the_ids_and_writes_nothing(gateway, capsys):
+    first, second = gateway.add('Door'), gateway.add('Door')
+    result = run(user_defined_event, capsys, name='Door', state='absent')
+    assert result['failed'] and not result['changed']
+    assert f'2 events are named "Door" (ids {", ".join(sorted([first["id"], second["id"]]))})' in result['msg']
+    assert 'Traceback' not in json.dumps(result)
+    assert gateway.rest_calls() == ['GET /api/rest/v1/userDefinedEvents']
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(name='RequestStartRecording', state='absent'), 'does not allow to delete it'),
+    (dict(id=SYSTEM_ID, name='Start'), 'does not allow to rename it'),
+])
+def test_system_events_are_refused_before_any_write(gateway, capsys, args, message):
+    result = run(user_defined_event, capsys, **args)
+    assert result['failed'] and message in result['msg'] and 'Leave it out of this task' in result['msg']
+    assert gateway.rest_calls() == ['GET /api/rest/v1/userDefinedEvents']
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(name=''), 'name is empty'),
+    (dict(name='  '), 'consists of whitespace only'),
+    (dict(state='absent'), 'one of the following is required: name, id'),
+    (dict(name='A', id=' '), 'id must be the id of an existing event'),
+])
+def test_bad_input_fails_before_any_request(gateway, capsys, args, message):
+    result = run(user_defined_event, capsys, **args)
+    assert result['failed'] and message in result['msg']
+    assert not gateway.mock.calls
+
+
+def test_a_name_over_the_server_limit_fails_with_the_servers_words(gateway, capsys):
+    result = run(user_defined_event, capsys, name='x' * 300)
+    assert result['failed'] and not result['changed']
+    assert 'Could not create the user-defined event "xxx' in result['msg']
+    assert 'HTTP 400' in result['msg'] and 'name is too long (300 characters)' in result['msg']
+    assert result['error']['status'] == 400
+
+
+def test_an_ambiguous_create_failure_does_not_create_a_duplicate(gateway, capsys):
+    gateway.post_status = [(502, True)]  # the gateway created the event, then the answer was lost
+    result = run(user_defined_event, capsys, name='Door')
+    assert result['changed'] and result['event']['name'] == 'Door'
+    assert gateway.names() == ['Door']
+    assert len(gateway.calls('POST')) == 2  # the token and one create; the lookup found the event
+
+
+def test_an_ambiguous_create_failure_is_repeated_when_nothing_was_created(gateway, capsys):
+    gateway.post_status = [(502, False)]
+    result = run(user_defined_event, capsys, name='Door')
+    assert result['changed'] and gateway.names() == ['Door']
+    assert gateway.calls('POST')[1:] == ['POST /api/rest/v1/userDefinedEvents'] * 2
+
+
+def test_unknown_id_explains_that_ids_cannot_be_chosen(gateway, capsys):
+    result = run(user_defined_event, capsys, id='0c6a7b9e-51f3-4d1c-9d8e-27c4f8c3a001', name='Door')
+    assert result['failed'] and 'An id cannot be chosen for a new event' in result['msg']
+    gone = run(user_defined_event, capsys, id='0c6a7b9e-51f3-4d1c-9d8e-27c4f8c3a001', state='absent')
+    assert not gone['changed'] and gone['event'] == {}
+
+
+# -- user_defined_events --------------------------------------------------------------------------------
+
+def test_two_hundred_events_converge_and_the_second_run_only_lists(gateway, capsys):
+    names = [f'Event {number:03d}' for number in range(200)]
+    first = run(user_defined_events, capsys, events=names)
+    assert first['changed'] and first['created'] == names and len(first['events']) == 200
+    gateway.mock.calls.reset()
+    second = run(user_defined_events, capsys, events=names)
+    assert not second['changed'] and second['unchanged'] == names and not second['created']
+    assert second['diff']['before'] == second['diff']['after']
+    assert [f'{call.request.method} {call.request.path_url}' for call in gateway.mock.calls] == [
+        'POST /API/IDP/connect/token', 'GET /api/rest/v1/userDefinedEvents?page=0&size=500']
+
+
+def test_check_and_diff_match_the_real_run(gateway, capsys):
+    gateway.add('Panic')
+    gateway.add('Unlisted')
+    args = dict(events=['Door', {'name': 'Panic pressed', 'previous_name': 'Panic'}], purge=True)
+    checked = run(user_defined_events, capsys, check_mode=True, diff=True, **args)
+    assert not [call for call in gateway.rest_calls() if not call.startswith('GET')]
+    real = run(user_defined_events, capsys, diff=True, **args)
+    for key in ('changed', 'created', 'renamed', 'deleted', 'unchanged', 'diff'):
+        assert checked[key] == real[key], key
+    assert real['diff']['before'] == 'Panic\nUnlisted\n' and real['diff']['after'] == 'Door\nPanic pressed\n'
+    assert gateway.names() == ['Door', 'Panic pressed']
+
+
+@pytest.mark.parametrize('args, message', [
+    (dict(events=['A', 'A']), 'events lists "A" more than once'),
+    (dict(events=['A', 7]), 'events[1] must be a string'),
+    (dict(events=['A'], state='absent', purge=True), 'purge=true only works with state=present'),
+    (dict(events=[{'name': 'A', 'previous_name': 'B'}], state='absent'), 'only work with state=present'),
+])
+def test_bad_event_lists_fail_before_any_request(gateway, capsys, args, message):
+    result = run(user_defined_events, capsys, **args)
+    assert result['failed'] and message in result['msg']
+    assert not gateway.mock.calls
+
+
+def test_a_failed_write_reports_what_was_done_and_deletes_nothing(gateway, capsys):
+    gateway.add('Old')
+    result = run(user_defined_events, capsys, events=['A', 'x' * 300, 'B'], purge=True)
+    assert result['failed'] and result['changed']
+    assert result['created'] == ['A'] and result['deleted'] == []
+    assert result['not_done'] == {'create': ['x' * 300, 'B'], 'rename': [], 'delete': ['Old']}
+    assert 'name is too long' in result['msg'] and '1 write(s) succeeded before this failure' in result['msg']
+    assert gateway.names() == ['A', 'Old']
+    rerun = run(user_defined_events, capsys, events=['A', 'B'], purge=True)
+    assert rerun['created'] == ['B'] and rerun['deleted'] == ['Old'] and gateway.names() == ['A', 'B']
+
+
+def test_duplicates_are_left_alone_unless_purged(gateway, capsys):
+    kept, extra = gateway.add('Door'), gateway.add('Door')
+    left = run(user_defined_events, capsys, events=['Door'])
+    assert not left['changed'] and left['duplicates'] == {'Door': sorted([kept['id'], extra['id']])}
+    assert any('left alone' in warning for warning in warnings_of(left))
+    purged = run(user_defined_events, capsys, events=['Door'], purge=True)
+    assert purged['deleted'] == ['Door'] and [item['id'] for item in gateway.events if item['name'] == 'Door'] == [kept['id']]
+
+
+def test_absent_deletes_listed_events(gateway, capsys):
+    gateway.add('Door')
+    gateway.add('Keep')
+    result = run(user_defined_events, capsys, events=['Door', 'Never there'], state='absent')
+    assert result['deleted'] == ['Door'] and result['unchanged'] == ['Never there'] and result['events'] == []
+    assert gateway.names() == ['Keep']
+
+
+def test_a_rename_to_a_taken_name_is_refused_before_any_write(gateway, capsys):
+    first = gateway.add('A')
+    gateway.add('B')
+    result = run(user_defined_events, capsys, events=[{'name': 'B', 'id': first['id']}, 'C'])
+    assert result['failed'] and 'will still have that name' in result['msg'] and 'Nothing was changed' in result['msg']
+    assert gateway.rest_calls() == ['GET /api/rest/v1/userDefinedEvents']
+
+
+# -- user_defined_event_info -------------------------------------------------------------------------------
+
+def test_info_lists_and_filters_exactly(gateway, capsys):
+    door = gateway.add('Door')
+    gateway.add('door')
+    everything = run(user_defined_event_info, capsys)
+    assert [item['name'] for item in everything['events']] == ['RequestStartRecording', 'Door', 'door']
+    assert run(user_defined_event_info, capsys, name='Door')['events'] == [door]
+    assert run(user_defined_event_info, capsys, id=door['id'].upper())['events'] == [door]
+    assert run(user_defined_event_info, capsys, id='0c6a7b9e-51f3-4d1c-9d8e-27c4f8c3a001')['events'] == []
+    assert gateway.rest_calls() == ['GET /api/rest/v1/userDefinedEvents'] * 4
+
+
+def test_info_adds_resources_and_definitions_when_asked(gateway, capsys):
+    door = gateway.add('Door')
+    result = run(user_defined_event_info, capsys, name='Door', resources=True, definitions=True)
+    assert result['events'] == [dict(door, resources=[], definitions={'name': {'canSet': True, 'valueType': 'string'}})]
+    assert gateway.calls('GET')[-1] == f'GET /api/rest/v1/userDefinedEvents/{door["id"]}?resources&definitions'
+
+
+def test_ca_path_wins_over_a_ca_bundle_named_in_the_environment(gateway, capsys, monkeypatch, tmp_path):
+    # requests lets REQUESTS_CA_BUNDLE override a session's CA bundle; the client must pass ca_path on every request.
+    ca_file = tmp_path / 'xprotect-ca.pem'
+    ca_file.write_text('not used by the mocked transport', encoding='utf-8')
+    monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/ssl/certs/some-other-bundle.crt')
+    run(user_defined_event_info, capsys, ca_path=str(ca_file))
+    assert [call.request.req_kwargs['verify'] for call in gateway.mock.calls] == [str(ca_file)] * 2
