@@ -59,7 +59,8 @@ WOULD_CHANGE = 'would_change'
 STARTED = 'started'
 FAILED = 'failed'
 TIMED_OUT = 'timed_out'
-STATUSES = (CHANGED, UNCHANGED, WOULD_CHANGE, STARTED, FAILED, TIMED_OUT)
+SKIPPED = 'skipped'
+STATUSES = (CHANGED, UNCHANGED, WOULD_CHANGE, STARTED, SKIPPED, FAILED, TIMED_OUT)
 FAILURE_STATUSES = (FAILED, TIMED_OUT)
 
 #: Preset fields whose change makes GetDevicePresets report ``changed``.
@@ -80,6 +81,10 @@ class PtzError(XProtectError):
     hint = ''
 
 
+class PresetMissingError(PtzError):
+    """The camera has no preset with the requested name or id (fleets are rarely uniform)."""
+
+
 # -- options -------------------------------------------------------------------------------------------
 
 @dataclasses.dataclass
@@ -93,6 +98,7 @@ class PtzJob:
     wait_sleep: float = 1.0
     cleanup: bool = True
     check_mode: bool = False
+    missing_preset: str = 'fail'
 
     def problems(self) -> list[str]:
         """Option combinations that cannot work (checked before any request)."""
@@ -106,6 +112,8 @@ class PtzJob:
             problems.append(f'preset is only used by task {DEFAULT_PTZ_PRESET}, not {self.task}')
         if task == GET_DEVICE_PRESETS.lower() and not self.wait:
             problems.append(f'wait=false cannot be used with {GET_DEVICE_PRESETS}: its second step needs the result of the first')
+        if self.missing_preset not in ('fail', 'skip'):
+            problems.append(f"missing_preset must be fail or skip, not '{self.missing_preset}'")
         if self.wait_timeout <= 0:
             problems.append(f'wait_timeout must be a positive number of seconds, not {self.wait_timeout:g}')
         if self.wait_sleep <= 0:
@@ -252,7 +260,7 @@ def resolve_preset(presets: t.Sequence[t.Mapping[str, t.Any]], reference: str) -
         ids = ', '.join(preset_id(preset) for preset in matches)
         raise PtzError(f"the preset name '{reference}' fits {len(matches)} presets ({ids}); give the preset id instead")
     names = ', '.join(f"'{preset_name(preset)}'" for preset in presets) or 'none'
-    raise PtzError(f"the camera has no PTZ preset '{reference}'; its presets are: {names}")
+    raise PresetMissingError(f"the camera has no PTZ preset '{reference}'; its presets are: {names}")
 
 
 def preset_snapshot(presets: t.Iterable[t.Mapping[str, t.Any]]) -> dict[str, tuple]:
@@ -360,7 +368,13 @@ class PtzRunner:
 
     def _default_preset(self, run: CameraRun, start: float) -> None:
         presets = read_ptz_presets(self.client, run.camera)
-        preset = resolve_preset(presets, t.cast(str, self.job.preset))
+        try:
+            preset = resolve_preset(presets, t.cast(str, self.job.preset))
+        except PresetMissingError as error:
+            if self.job.missing_preset != 'skip':
+                raise
+            run.status, run.error = SKIPPED, self.client.redact(str(error))
+            return
         run.preset = {'id': preset_id(preset), 'name': preset_name(preset)}
         run.before = default_preset_name(presets)
         if preset.get('defaultPreset') is True:

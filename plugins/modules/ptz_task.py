@@ -65,8 +65,18 @@ options:
   preset:
     description:
       - Name (exact, case-sensitive) or id of the preset to make the default, for V(DefaultPtzPreset).
-      - A camera without such a preset fails, and the error lists the camera's presets.
+      - A camera without such a preset fails, and the error lists the camera's presets, unless O(missing_preset=skip).
     type: str
+    version_added: 0.1.0
+  missing_preset:
+    description:
+      - What to do with a camera that has no preset O(preset), for V(DefaultPtzPreset).
+      - V(fail) counts it as a failed camera (see O(failure_tolerance)).
+      - V(skip) leaves it alone with status V(skipped); it is not a failure. Useful on fleets where only some
+        cameras have the preset.
+    type: str
+    choices: [fail, skip]
+    default: fail
     version_added: 0.1.0
   wait:
     description:
@@ -195,7 +205,8 @@ cameras:
     status:
       description:
         - V(changed) the task ran and changed the camera; V(unchanged) nothing needed to change (not invoked for
-          V(DefaultPtzPreset)); V(would_change) check mode; V(started) invoked with O(wait=false); V(failed); V(timed_out).
+          V(DefaultPtzPreset)); V(would_change) check mode; V(started) invoked with O(wait=false); V(skipped) the camera has no preset O(preset) and
+          O(missing_preset=skip); V(failed); V(timed_out).
       type: str
       returned: always
       sample: changed
@@ -260,7 +271,7 @@ totals:
   description: How many cameras ended in each status, with the number of cameras and of failures (failed plus timed out).
   returned: when the cameras could be resolved
   type: dict
-  sample: {cameras: 500, changed: 480, unchanged: 18, would_change: 0, started: 0, failed: 2, timed_out: 0, failures: 2}
+  sample: {cameras: 500, changed: 480, unchanged: 18, would_change: 0, started: 0, skipped: 0, failed: 2, timed_out: 0, failures: 2}
 duration:
   description: Seconds the whole run took.
   returned: when the cameras could be resolved
@@ -308,6 +319,7 @@ def build_module() -> XProtectModule:
             cleanup=dict(type='bool', default=True),
             concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
             failure_tolerance=dict(type='raw', default=0),
+            missing_preset=dict(type='str', choices=['fail', 'skip'], default='fail'),
         ),
         supports_check_mode=True,
         pool_size=MAX_CONCURRENCY,
@@ -318,7 +330,8 @@ def main() -> None:
     module = build_module()
     params = module.params
     job = PtzJob(task=canonical_task(params['task']), preset=params['preset'], wait=params['wait'], wait_timeout=params['wait_timeout'],
-                 wait_sleep=params['wait_sleep'], cleanup=params['cleanup'], check_mode=module.check_mode)
+                 wait_sleep=params['wait_sleep'], cleanup=params['cleanup'], check_mode=module.check_mode,
+                 missing_preset=params['missing_preset'])
     problems = job.problems()
     if not 1 <= params['concurrency'] <= MAX_CONCURRENCY:
         problems.append(f"concurrency must be between 1 and {MAX_CONCURRENCY}, not {params['concurrency']}")

@@ -15,6 +15,7 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._ptz import (
     CHANGED,
     FAILED,
     STARTED,
+    SKIPPED,
     TIMED_OUT,
     UNCHANGED,
     WOULD_CHANGE,
@@ -194,6 +195,17 @@ def test_unknown_preset_and_non_ptz_camera_fail_with_reasons(mock):
     assert gateway.writes == []
 
 
+def test_missing_preset_skip_leaves_such_cameras_alone_without_failing(mock):
+    gateway = ptz_site(mock)
+    missing, fixed = run(gateway, PtzJob('DefaultPtzPreset', preset='Nowhere', missing_preset='skip'), (1, 100))
+    assert missing.status == SKIPPED and not missing.failed and not missing.changed
+    assert "no PTZ preset 'Nowhere'" in missing.error
+    assert fixed.status == FAILED, 'skip is about the preset only: a camera without PTZ still fails'
+    assert totals([missing, fixed])['failures'] == 1 and totals([missing, fixed])['skipped'] == 1
+    assert gateway.writes == []
+    assert PtzJob('DefaultPtzPreset', preset='x', missing_preset='ignore').problems() == ["missing_preset must be fail or skip, not 'ignore'"]
+
+
 def test_a_task_the_camera_does_not_offer_lists_what_it_offers(mock):
     gateway = ptz_site(mock)
     original = gateway._get_cameras  # pylint: disable=protected-access
@@ -339,7 +351,7 @@ def test_one_failing_camera_does_not_stop_the_others(mock):
         [gateway.cameras[guid(number)] for number in range(1, 13)] + [gateway.cameras[guid(100)]], workers=4)
     assert [result.camera_name for result in results] == [f'PTZ {number}' for number in range(1, 13)] + ['Fixed']
     counts = totals(results)
-    assert counts == {'changed': 10, 'unchanged': 0, 'would_change': 0, 'started': 0, 'failed': 3, 'timed_out': 0,
+    assert counts == {'changed': 10, 'unchanged': 0, 'would_change': 0, 'started': 0, 'skipped': 0, 'failed': 3, 'timed_out': 0,
                       'cameras': 13, 'failures': 3}
     assert [result.changed for result in results] == [number not in (4, 9) for number in range(1, 13)] + [False]
     assert 1 < gateway.max_in_flight <= 4
