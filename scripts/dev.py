@@ -55,12 +55,13 @@ class Profile:
         return find_python(self.python_version)
 
 
-ALL_SUITES = ('sanity', 'units', 'pytest-units', 'integration')
+ALL_SUITES = ('sanity', 'units', 'pytest-units', 'integration', 'ecosystem')
 # The tested matrix (README "Tested with"): the newest ansible-core for Python 3.11 and for Python 3.12 get
 # every suite; the oldest supported ansible-core gets sanity and unit tests.
 PROFILES = {
     'core2.19': Profile('core2.19', '3.11', 'tests/requirements/ansible-core-2.19.txt', ALL_SUITES),
-    'core2.21': Profile('core2.21', '3.12', 'tests/requirements/ansible-core-2.21.txt', ALL_SUITES),
+    # lint, docs site, execution environment and release checks need one run, on the primary profile
+    'core2.21': Profile('core2.21', '3.12', 'tests/requirements/ansible-core-2.21.txt', ('sanity', 'units', 'pytest-units', 'integration')),
     'core2.16': Profile('core2.16', '3.11', 'tests/requirements/ansible-core-2.16.txt', ('sanity', 'units', 'pytest-units')),
 }
 DEFAULT_PROFILES = ('core2.19', 'core2.21', 'core2.16')
@@ -129,6 +130,38 @@ def ensure_venv(profile: Profile) -> str:
     with open(stamp, 'w', encoding='utf-8') as handle:
         handle.write(digest.hexdigest())
     return bindir
+
+
+def ensure_tools_venv() -> str:
+    """The environment of the ecosystem tools (ansible-lint, antsibull-docs, ansible-builder); return its bin dir."""
+    venv = os.path.join(VENVS, 'tools')
+    bindir = os.path.join(venv, 'bin')
+    requirements = os.path.join(ROOT, 'tests', 'requirements', 'tools.txt')
+    with open(requirements, 'rb') as handle:
+        digest = hashlib.sha256(handle.read()).hexdigest()
+    stamp = os.path.join(venv, '.requirements.sha256')
+    if os.path.exists(stamp) and open(stamp, encoding='utf-8').read() == digest:
+        return bindir
+    log('creating environment .venvs/tools')
+    shutil.rmtree(venv, ignore_errors=True)
+    run([PROFILES[PRIMARY].python(), '-m', 'venv', venv])
+    run([os.path.join(bindir, 'python'), '-m', 'pip', 'install', '-qq', '--disable-pip-version-check', '-r', requirements])
+    with open(stamp, 'w', encoding='utf-8') as handle:
+        handle.write(digest)
+    return bindir
+
+
+def ensure_chromium() -> None:
+    """The docs check renders a page in headless Chromium; install Debian's package where we may."""
+    if shutil.which('chromium') or shutil.which('chromium-browser'):
+        return
+    if os.geteuid() == 0 and shutil.which('apt-get'):
+        log('installing chromium (Debian package) for the docs rendering check')
+        env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+        run(['apt-get', 'update', '-qq'], env=env)
+        run(['apt-get', 'install', '-y', '-qq', 'chromium'], env=env)
+        return
+    raise SystemExit('error: the ecosystem suite needs chromium: sudo apt install chromium')
 
 
 def stage(profile: Profile) -> str:
@@ -208,6 +241,11 @@ def run_suites(profile: Profile, suites: list[str], pytest_args: list[str]) -> d
                 cwd=staged, env=env)
         elif suite == 'pytest-units':
             run([os.path.join(bindir, 'python'), '-m', 'pytest', '--ansible-unit-inject-only', 'tests/unit'] + pytest_args, cwd=ROOT, env=env)
+        elif suite == 'ecosystem':
+            ensure_chromium()
+            sys.path.insert(0, os.path.join(ROOT, 'scripts'))
+            import ecosystem  # pylint: disable=import-outside-toplevel
+            ecosystem.main(ensure_tools_venv(), bindir, collections_root, staged, env)
         elif suite == 'integration':
             run([os.path.join(bindir, 'python'), '-m', 'pytest', '-p', 'no:pytest-ansible', 'tests/integration'] + pytest_args, cwd=ROOT, env=env)
         timings[suite] = time.monotonic() - started
