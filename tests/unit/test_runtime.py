@@ -30,3 +30,10 @@ def test_every_module_documents_the_action_group():
         with open(os.path.join(ROOT, 'plugins', 'modules', f'{name}.py'), encoding='utf-8') as handle:
             source = handle.read()
         assert 'milestone.xprotect.connection.attributes' in source, f'{name} must extend the connection.attributes doc fragment'
+
+
+def test_user_agent_version_follows_galaxy_yml():
+    from ansible_collections.milestone.xprotect.plugins.module_utils._client import COLLECTION_VERSION  # pylint: disable=import-outside-toplevel
+    with open(os.path.join(ROOT, 'galaxy.yml'), encoding='utf-8') as handle:
+        galaxy = yaml.safe_load(handle)
+    assert COLLECTION_VERSION == galaxy['version'], 'bump COLLECTION_VERSION in _client.py with galaxy.yml (docs/releasing.md)'
