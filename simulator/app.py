@@ -93,7 +93,7 @@ async def idp_dispatch(request: web.Request, state: SimState, path: str) -> tupl
         if request.method != "GET":
             return idp.idp_error("invalid_request", 405), False
         return idp.openid_configuration(idp_base), False
-    return await idp.token_endpoint(request, state.config, state.tokens, idp_base)
+    return await idp.token_endpoint(request, state.config, state.tokens, idp_base, windows=state.windows, via_gateway=via_gateway)
 
 
 def fault_response(rule: Rule) -> web.Response:

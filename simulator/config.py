@@ -15,7 +15,7 @@ ROLES = ("administrator", "operator")
 
 @dataclasses.dataclass(frozen=True)
 class User:
-    """A basic user of the simulated IDP."""
+    """A basic user, or a Windows user (``DOMAIN\\name`` or ``name@domain``), of the simulated IDP."""
 
     name: str
     password: str
@@ -37,6 +37,9 @@ class SimConfig:  # pylint: disable=too-many-instance-attributes
     task_seconds: float = 2.0
     latency_ms: float = 0.0
     users: tuple[User, ...] = (User("admin", "admin"),)
+    windows_users: tuple[User, ...] = ()
+    windows_failure_status: int = 400
+    ntlm_channel_binding: str = "required"
     product_version: str = "25.1.1804.0"
     gateway_idp: bool = True
     unauthorized_body: str = "json"
@@ -61,6 +64,13 @@ class SimConfig:  # pylint: disable=too-many-instance-attributes
                 return candidate
         return None
 
+    def windows_user(self, name: str) -> User | None:
+        """The configured Windows user called ``name``; Windows compares account names case-insensitively."""
+        for candidate in self.windows_users:
+            if candidate.name.lower() == name.lower():
+                return candidate
+        return None
+
 
 def parse_user(text: str) -> User:
     """Parse ``NAME:PASSWORD[:ROLE]``; the password may itself contain colons."""
@@ -73,6 +83,32 @@ def parse_user(text: str) -> User:
         role = maybe_role.lower()
     else:
         password = rest
+    return User(name=name, password=password, role=role)
+
+
+def parse_windows_user(text: str) -> User:
+    """Parse ``DOMAIN\\NAME:PASSWORD[:ROLE]`` or ``NAME@DOMAIN:PASSWORD[:ROLE]``.
+
+    The accounts go to pyspnego's NTLM_USER_FILE, whose lines are ``DOMAIN:USER:PASSWORD``: a colon or a line
+    break cannot be stored there, so unlike a basic user's password a Windows password cannot contain one.
+    """
+    # Error messages name the account only: the text holds a password.
+    parts = text.split(":")
+    if len(parts) == 3 and parts[2].lower() in ROLES:
+        name, password, role = parts[0], parts[1], parts[2].lower()
+    elif len(parts) == 2:
+        name, password, role = parts[0], parts[1], "administrator"
+    else:
+        raise argparse.ArgumentTypeError(f"Windows user '{parts[0]}': expected DOMAIN\\NAME:PASSWORD[:ROLE] (ROLE administrator "
+                                         "or operator; the password cannot contain a colon)")
+    if "\\" in name:
+        domain, _sep, account = name.partition("\\")
+    else:
+        account, _sep, domain = name.partition("@")
+    if not domain or not account:
+        raise argparse.ArgumentTypeError(f"a Windows user is DOMAIN\\NAME or NAME@DOMAIN, not '{name}'")
+    if not password or "\n" in password or "\r" in password:
+        raise argparse.ArgumentTypeError(f"Windows user '{name}' needs a password without line breaks")
     return User(name=name, password=password, role=role)
 
 
@@ -107,6 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
     auth = parser.add_argument_group("identity provider")
     auth.add_argument("--user", dest="users", action="append", type=parse_user, default=[], metavar="NAME:PASSWORD[:ROLE]",
                       help="add a basic user (role administrator or operator); admin:admin always exists unless overridden")
+    auth.add_argument("--windows-user", dest="windows_users", action="append", type=parse_windows_user, default=[],
+                      metavar="DOMAIN\\NAME:PASSWORD[:ROLE]",
+                      help="add a Windows user who logs in with NTLM (grant_type=windows_credentials); repeatable")
+    auth.add_argument("--windows-failure-status", type=int, choices=(400, 401), default=400,
+                      help="a failed NTLM login answers 400 invalid_grant (default) or an IIS-style 401 with a new challenge")
+    auth.add_argument("--ntlm-channel-binding", choices=("required", "off"), default="required",
+                      help="over TLS, require NTLM's channel binding to the server certificate (Extended Protection, default) "
+                           "or accept clients that send none, such as curl")
     auth.add_argument("--token-ttl", type=int, default=3600, help="access token lifetime in seconds (default 3600)")
     auth.add_argument("--no-gateway-idp", dest="gateway_idp", action="store_false",
                       help="/API/IDP/connect/token answers 404, as on servers before the gateway passed the IDP through")
@@ -161,5 +205,9 @@ def config_from_args(argv: Sequence[str] | None = None) -> SimConfig:
         users[user.name] = user  # a later --user with the same name replaces the earlier one (also admin)
     values = vars(args)
     values["users"] = tuple(users.values())
+    windows: dict[str, User] = {}
+    for user in args.windows_users:
+        windows[user.name.lower()] = user  # Windows names are case-insensitive: a later one replaces an earlier one
+    values["windows_users"] = tuple(windows.values())
     values["gateway_urls"] = tuple(values["gateway_urls"])
     return SimConfig(**values)

@@ -44,6 +44,7 @@ async def _body(request: web.Request) -> dict[str, Any]:
 def _config_json(state: SimState) -> dict[str, Any]:
     values = dataclasses.asdict(state.config)
     values["users"] = [{"name": user.name, "role": user.role} for user in state.config.users]
+    values["windows_users"] = [{"name": user.name, "role": user.role} for user in state.config.windows_users]
     values["url"] = state.base_url
     return values
 

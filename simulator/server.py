@@ -10,6 +10,7 @@ import sys
 
 from aiohttp import web
 
+from . import ntlm
 from .app import create_app
 from .config import SimConfig
 from .state import WILDCARD_HOSTS, SimState
@@ -33,8 +34,9 @@ def _url_host(host: str, family: int) -> str:
 
 async def serve(config: SimConfig) -> None:
     """Run until SIGTERM or SIGINT."""
-    state = SimState(config)
-    ssl_context = server_context(config.host, config.ca_file, config.ca_key_file) if config.tls else None
+    ssl_context, cert_pem = server_context(config.host, config.ca_file, config.ca_key_file) if config.tls else (None, None)
+    bindings = ntlm.channel_bindings(cert_pem) if cert_pem and config.ntlm_channel_binding == "required" else None
+    state = SimState(config, ntlm_bindings=bindings)
     sock = _bind(config.host, config.port)
     runner = web.AppRunner(create_app(state), access_log=None, handle_signals=False, shutdown_timeout=1.0)
     await runner.setup()
@@ -60,5 +62,6 @@ def run(config: SimConfig) -> int:
     """Blocking entry point; returns the process exit code."""
     logging.basicConfig(level=logging.INFO if config.verbose else logging.WARNING, stream=sys.stderr,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    asyncio.run(serve(config))
+    with ntlm.user_file(config.windows_users):
+        asyncio.run(serve(config))
     return 0

@@ -7,6 +7,7 @@ from typing import Any
 from .config import SimConfig
 from .faults import Faults
 from .idp import TokenService
+from .ntlm import GssChannelBindings, WindowsAuth
 from .seed import build_store
 from .stats import Stats
 from .store import Store
@@ -18,12 +19,13 @@ WILDCARD_HOSTS = {"", "0.0.0.0", "::"}
 class SimState:  # pylint: disable=too-many-instance-attributes
     """Shared by all handlers; everything runs on one event loop, so no locking is needed."""
 
-    def __init__(self, config: SimConfig) -> None:
+    def __init__(self, config: SimConfig, ntlm_bindings: GssChannelBindings | None = None) -> None:
         self.config = config
         self.base_url = ""
         self.store: Store = build_store(config.seed, config.cameras, config.product_version)
         self.tasks = TaskRegistry()
         self.tokens = TokenService(config)
+        self.windows = WindowsAuth(ntlm_bindings)
         self.faults = Faults(config.seed)
         self.stats = Stats()
         # GetDevicePresets sessions: sessionDataId -> (camera id, device presets read in step 1).
@@ -38,6 +40,7 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         self.store = build_store(self.config.seed, self.config.cameras, self.config.product_version)
         self.tasks = TaskRegistry()
         self.tokens.expire_all()
+        self.windows.reset()
         self.faults.clear()
         self.sessions.clear()
         self.next_session_id = 1

@@ -41,8 +41,9 @@ def load_or_create_ca(ca_file: str | None, ca_key_file: str | None) -> trustme.C
     return trustme.CA(organization_name="XProtect simulator")
 
 
-def server_context(host: str, ca_file: str | None, ca_key_file: str | None) -> ssl.SSLContext:
-    """An SSL server context whose certificate covers 127.0.0.1, localhost, ::1 and ``host``."""
+def server_context(host: str, ca_file: str | None, ca_key_file: str | None) -> tuple[ssl.SSLContext, bytes]:
+    """An SSL server context whose certificate covers 127.0.0.1, localhost, ::1 and ``host``, and that certificate
+    (PEM; NTLM's channel binding is its hash)."""
     ca = load_or_create_ca(ca_file, ca_key_file)
     names = list(LOOPBACK_NAMES)
     if host not in WILDCARD_HOSTS and host not in names:
@@ -54,4 +55,4 @@ def server_context(host: str, ca_file: str | None, ca_key_file: str | None) -> s
         _write_atomic(ca_file, ca.cert_pem.bytes())
     if ca_key_file:
         _write_atomic(ca_key_file, ca.private_key_pem.bytes(), private=True)
-    return context
+    return context, cert.cert_chain_pems[0].bytes()

@@ -3,9 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Bearer tokens from the XProtect identity provider (IDP).
 
-The IDP hands out tokens for the password grant with ``client_id=GrantValidatorClient``; they last
-``expires_in`` seconds (3600 on real servers) and come without a refresh token, so "refreshing" means
-asking again with the same credentials. The manager logs in lazily, reuses a token for its lifetime,
+The IDP hands out tokens for the password grant (basic users) and for the windows_credentials grant
+(Windows users, authenticated with NTLM) with ``client_id=GrantValidatorClient``; they last ``expires_in``
+seconds (3600 on real servers) and come without a refresh token, so "refreshing" means asking again with
+the same credentials. The manager logs in lazily, reuses a token for its lifetime,
 renews it shortly before it runs out, and lets exactly one thread log in when several need a token at
 once (fleet work runs requests in parallel, and every grant is a login on the server).
 """
@@ -22,6 +23,8 @@ import typing as t
 from ._errors import AuthenticationError, UnexpectedResponseError
 
 CLIENT_ID = 'GrantValidatorClient'
+PASSWORD_GRANT = 'password'
+WINDOWS_GRANT = 'windows_credentials'
 
 #: Renew this long before expiry (capped at a tenth of the lifetime for short-lived tokens).
 REFRESH_MARGIN = 60.0
@@ -146,7 +149,27 @@ class TokenManager:
         return self._token
 
 
-def idp_error(status: int, body: t.Any, username: str | None) -> AuthenticationError:
+def windows_username_problem(username: str) -> str | None:
+    """Why ``username`` cannot be a Windows account for NTLM, or None if it can.
+
+    requests-ntlm (through pyspnego) splits ``DOMAIN\\user`` at the backslash into the NTLM domain and user
+    fields and sends any other name, such as the UPN ``user@domain``, whole as the user with an empty domain,
+    which Active Directory also accepts. A bare name is refused here: without a domain the server would try
+    it against its own accounts, and the usual cause is a basic user given with ``auth_type: windows``.
+    """
+    if '\\' in username:
+        domain, _sep, account = username.partition('\\')
+        if domain and account and '\\' not in account:
+            return None
+    elif '@' in username:
+        account, _sep, domain = username.rpartition('@')
+        if account and domain:
+            return None
+    return (f"auth_type windows needs the Windows account with its domain, as DOMAIN\\user or user@domain (not '{username}'); "
+            'for a local account of the management server use COMPUTERNAME\\user, and for an XProtect basic user use auth_type basic')
+
+
+def idp_error(status: int, body: t.Any, username: str | None, *, windows: bool = False) -> AuthenticationError:
     """Turn the IDP's refusal into a clear authentication error (never quoting the password)."""
     code = ''
     description = ''
@@ -154,9 +177,21 @@ def idp_error(status: int, body: t.Any, username: str | None) -> AuthenticationE
         code = str(body.get('error_code') or body.get('error') or '')
         description = str(body.get('error_description') or '')
     reason = IDP_ERROR_TEXT.get(code) or IDP_ERROR_TEXT.get(str(body.get('error')) if isinstance(body, dict) else '', '')
-    who = f"user '{username}'" if username else 'the given user'
+    kind = 'Windows user' if windows else 'user'
+    who = f"{kind} '{username}'" if username else 'the given user'
     summary = f'the identity provider refused {who} (HTTP {status}'
     summary += f', {code}' if code else ''
     summary += f': {reason})' if reason else ')'
     details = [description] if description and description != code else []
-    return AuthenticationError(summary, action='log in', status=status, details=details, method='POST')
+    return AuthenticationError(summary, action='log in', status=status, details=details, method='POST',
+                               hint=_refusal_hint(username or '', windows))
+
+
+def _refusal_hint(username: str, windows: bool) -> str | None:
+    """Advice for the likely mix-up between basic and Windows users (None keeps the general advice)."""
+    if windows:
+        return ('Check the Windows password and that the account is a Windows user of XProtect; '
+                'an XProtect basic user logs in with auth_type basic.')
+    if '\\' in username:
+        return f"'{username}' looks like a Windows account: Windows users log in with auth_type windows."
+    return None

@@ -15,13 +15,17 @@ Envelopes (from Milestone's documentation): a collection answers ``{"array": [..
 from __future__ import annotations
 
 import dataclasses
+import math
+import os
 import random
+import re
 import time
 import typing as t
 from urllib.parse import quote, urlencode, urlsplit
 
-from ._auth import CLIENT_ID, Token, TokenManager, idp_error
+from ._auth import CLIENT_ID, PASSWORD_GRANT, WINDOWS_GRANT, Token, TokenManager, idp_error, windows_username_problem
 from ._errors import (
+    AuthenticationError,
     ConfigurationError,
     ConnectionFailedError,
     NotFoundError,
@@ -36,6 +40,7 @@ from ._retry import build_retry
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import ReadTimeoutError
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR: Exception | None = None
 except ImportError as import_error:  # pragma: no cover - exercised by the sanity import test
@@ -46,6 +51,13 @@ COLLECTION_VERSION = '0.1.0'
 USER_AGENT = f'milestone.xprotect/{COLLECTION_VERSION}'
 REST_PATH = '/api/rest/v1'
 DEFAULT_PAGE_SIZE = 500
+#: Longest accepted ``timeout``: socket timeouts beyond a day are a typo, and far larger ones overflow.
+MAX_TIMEOUT = 86400.0
+#: A bearer token is one word of visible ASCII (XProtect's are JWTs); anything else cannot go into a header.
+ACCESS_TOKEN_RE = re.compile(r'^[\x21-\x7e]+$')
+
+FORM_HEADERS = {'Content-Type': 'application/x-www-form-urlencoded'}
+NTLM_PACKAGE_ADVICE = 'pip install requests-ntlm'
 
 #: A query: mapping or pairs; a value of None sends the key alone (``?tasks&noData``), as the API's own
 #: samples do.
@@ -75,10 +87,15 @@ class ConnectionSettings:
         if not self.server_url:
             raise ConfigurationError('server_url is required: set it on the task, through module_defaults, '
                                      'or in the XPROTECT_SERVER_URL environment variable')
-        parts = urlsplit(self.server_url)
-        if parts.scheme not in ('http', 'https') or not parts.netloc:
-            raise ConfigurationError(f"server_url '{self.server_url}' is not an http:// or https:// URL "
-                                     '(for example https://vms.example.com)')
+        # A URL that may hold credentials is not repeated in messages (they end up in logs).
+        shown = f"server_url '{self.server_url}'" if '@' not in self.server_url else 'server_url'
+        try:
+            parts = urlsplit(self.server_url)
+            port = parts.port  # parsed here: a bad port would otherwise surface as an error deep inside requests
+        except ValueError as error:
+            raise ConfigurationError(f'{shown} is not a valid URL ({error}); give for example https://vms.example.com') from None
+        if parts.scheme not in ('http', 'https') or not parts.netloc or port == 0:
+            raise ConfigurationError(f'{shown} is not an http:// or https:// URL (for example https://vms.example.com)')
         if parts.username or parts.password:
             raise ConfigurationError('server_url must not contain credentials; use username and password')
         if self.auth_type not in ('basic', 'windows'):
@@ -91,8 +108,23 @@ class ConnectionSettings:
         if not has_user and not self.access_token:
             raise ConfigurationError('no credentials: give username and password (XPROTECT_USERNAME, '
                                      'XPROTECT_PASSWORD) or an access_token (XPROTECT_ACCESS_TOKEN)')
+        if has_user and self.auth_type == 'windows':
+            problem = windows_username_problem(str(self.username))
+            if problem:
+                raise ConfigurationError(problem)
+        # NaN and infinity pass a "> 0" test but make the socket layer raise ValueError/OverflowError.
+        if not math.isfinite(self.timeout) or self.timeout > MAX_TIMEOUT:
+            raise ConfigurationError(f'timeout must be a finite number of seconds up to {MAX_TIMEOUT:g} (a day), not {self.timeout}')
         if self.timeout <= 0:
             raise ConfigurationError(f'timeout must be a positive number of seconds, not {self.timeout}')
+        if self.validate_certs and self.ca_path and not os.path.exists(self.ca_path):
+            # requests raises a bare OSError for a missing CA bundle, which would end the module with a traceback.
+            raise ConfigurationError(f'ca_path {self.ca_path} does not exist; give the PEM file of the CA that signed the '
+                                     "server's certificate")
+        if self.access_token and not ACCESS_TOKEN_RE.match(self.access_token):
+            # Never quoted: the value is a secret, and a line break in it would end up escaped (unredacted) in messages.
+            raise ConfigurationError('access_token is not a token: it must be one word of printable ASCII characters '
+                                     '(a JWT such as eyJ...); check for line breaks or spaces copied with it')
         if self.retries < 0:
             raise ConfigurationError(f'retries must be 0 or more, not {self.retries}')
 
@@ -108,6 +140,33 @@ class Response:
     status: int
     body: t.Any
     headers: t.Mapping[str, str]
+
+
+def import_ntlm() -> tuple[t.Any, tuple[type[BaseException], ...]]:
+    """requests-ntlm's ``HttpNtlmAuth`` and the errors its handshake can raise.
+
+    Imported on first use, not with this module: only Windows users need it, and it loads pyspnego and
+    cryptography, which basic users need neither install nor pay the import time for.
+    """
+    from requests_ntlm import HttpNtlmAuth  # pylint: disable=import-outside-toplevel
+    from spnego.exceptions import SpnegoError  # pylint: disable=import-outside-toplevel
+    # requests-ntlm raises PermissionError when the server's second answer holds no NTLM challenge.
+    return HttpNtlmAuth, (PermissionError, ValueError, SpnegoError)
+
+
+def ntlm_import_error() -> ImportError | None:
+    """None if requests-ntlm can be imported, else the ImportError (for a missing-library message)."""
+    try:
+        import_ntlm()
+    except ImportError as error:
+        return error
+    return None
+
+
+def _read_timed_out(error: BaseException) -> bool:
+    """True when a requests ConnectionError stands for a read timeout (the server was reached but did not answer)."""
+    reason = error.args[0] if error.args else None
+    return isinstance(getattr(reason, 'reason', reason), ReadTimeoutError)
 
 
 def build_query(params: Query) -> str:
@@ -177,6 +236,9 @@ class XProtectClient:
         self._secrets = [s for s in (settings.password, settings.access_token) if s]
         self._verify: bool | str = (settings.ca_path or True) if settings.validate_certs else False
         self._session = session if session is not None else self._build_session()
+        self._ntlm: tuple[t.Any, tuple[type[BaseException], ...]] | None = None
+        if settings.auth_type == 'windows' and settings.has_credentials:
+            self._ntlm = self._load_ntlm()
         self.tokens = TokenManager(self._grant, can_login=settings.has_credentials, access_token=settings.access_token)
         self.request_count = 0
         if urlsplit(self.base_url).scheme == 'http':
@@ -184,6 +246,15 @@ class XProtectClient:
                                  'network unencrypted. Use https.')
 
     # -- plumbing -----------------------------------------------------------------------------------
+
+    @staticmethod
+    def _load_ntlm() -> tuple[t.Any, tuple[type[BaseException], ...]]:
+        """requests-ntlm for auth_type windows, or a ConfigurationError that says how to install it."""
+        try:
+            return import_ntlm()
+        except ImportError as error:
+            raise ConfigurationError(f'auth_type windows needs the Python library requests-ntlm on the Ansible controller '
+                                     f'({NTLM_PACKAGE_ADVICE}; the import failed: {error})') from None
 
     def _build_session(self) -> t.Any:
         session = requests.Session()
@@ -215,7 +286,9 @@ class XProtectClient:
             secrets.append(self.tokens.current.value)
         for secret in secrets:
             if secret and len(secret) >= 3:
-                text = text.replace(secret, '********')
+                # Exception texts often quote values with repr(), which escapes line breaks and quotes.
+                for form in dict.fromkeys((secret, repr(secret)[1:-1])):
+                    text = text.replace(form, '********')
         return text
 
     def close(self) -> None:
@@ -243,11 +316,11 @@ class XProtectClient:
             raise ConnectionFailedError(f'{self.base_url} did not accept a connection within {self.settings.timeout:g} s',
                                         action=action, method=method, path=path) from None
         except requests.exceptions.Timeout:
-            error = RequestTimeoutError(f'{self.base_url} did not answer within {self.settings.timeout:g} s',
-                                        action=action, method=method, path=path)
-            error.ambiguous = True
-            raise error from None
+            raise self._answer_timeout(action, method, path) from None
         except requests.exceptions.ConnectionError as error:
+            if _read_timed_out(error):
+                # With retries, urllib3 wraps the last read timeout in MaxRetryError and requests reports a ConnectionError.
+                raise self._answer_timeout(action, method, path) from None
             reason = self._reason(error)
             failed = ConnectionFailedError(f'cannot reach {self.base_url} ({reason})', action=action, method=method, path=path)
             # A refused or unresolvable connection never carried the request; a reset might have.
@@ -256,6 +329,12 @@ class XProtectClient:
         except requests.exceptions.RequestException as error:
             raise ConnectionFailedError(f'the request to {self.base_url} failed ({self._reason(error)})',
                                         action=action, method=method, path=path) from None
+
+    def _answer_timeout(self, action: str, method: str, path: str) -> RequestTimeoutError:
+        error = RequestTimeoutError(f'{self.base_url} did not answer within {self.settings.timeout:g} s',
+                                    action=action, method=method, path=path)
+        error.ambiguous = True  # the server may be processing the request all the same
+        return error
 
     def _reason(self, error: BaseException) -> str:
         """The innermost useful reason of a requests/urllib3 exception, without URLs' query strings."""
@@ -310,29 +389,75 @@ class XProtectClient:
         self._discovered = True
 
     def _grant(self) -> dict[str, t.Any]:
-        """Ask the IDP for a token with the password grant (called by the token manager)."""
+        """Ask the IDP for a token (called by the token manager, also to renew it)."""
         self._discover()
         if self.settings.auth_type == 'windows':
-            raise ConfigurationError('auth_type windows is not available in this version of the collection; use basic')
-        form = {'grant_type': 'password', 'username': self.settings.username, 'password': self.settings.password,
+            return self._grant_windows()
+        return self._grant_password()
+
+    def _grant_password(self) -> dict[str, t.Any]:
+        """A basic user's password grant, through the gateway's /API/IDP route or the IDP itself."""
+        form = {'grant_type': PASSWORD_GRANT, 'username': self.settings.username, 'password': self.settings.password,
                 'client_id': CLIENT_ID}
         candidates = [self._token_url] if self._token_url else [self.base_url + '/API/IDP/connect/token', self.base_url + '/IDP/connect/token']
         response = None
         for url in candidates:
-            response = self._http('POST', url, action='log in', data=form, headers={'Content-Type': 'application/x-www-form-urlencoded'})
+            response = self._http('POST', url, action='log in', data=form, headers=FORM_HEADERS)
             # Gateways before 2023 R1 do not pass /API/IDP through; the IDP itself still answers.
             if response.status_code != 404:
                 self._token_url = url
                 break
+        return self._token_body(response, candidates[-1], windows=False)
+
+    def _grant_windows(self) -> dict[str, t.Any]:
+        """A Windows user's windows_credentials grant, authenticated with NTLM.
+
+        NTLM authenticates the connection in three legs (requests-ntlm keeps it open between them), and the
+        API Gateway does not pass NTLM through, so the request always goes to the IDP itself: the management
+        server's /IDP/connect/token, or the token endpoint that api_discovery found.
+        """
+        http_ntlm_auth, handshake_errors = self._ntlm or self._load_ntlm()
+        url = self._token_url or self.base_url + '/IDP/connect/token'
+        form = {'grant_type': WINDOWS_GRANT, 'client_id': CLIENT_ID}
+        try:
+            response = self._http('POST', url, action='log in', data=form, headers=FORM_HEADERS,
+                                  auth=http_ntlm_auth(self.settings.username, self.settings.password))
+        except handshake_errors as error:
+            raise AuthenticationError(f"the NTLM handshake for Windows user '{self.settings.username}' with {urlsplit(url).path} "
+                                      f'failed ({self.redact(str(error))})', action='log in', method='POST', path=urlsplit(url).path,
+                                      hint='Windows users log in at the identity provider on the management server, which must '
+                                           'offer NTLM; check server_url, or set api_discovery=true when server_url is a '
+                                           'separate API Gateway.') from None
+        return self._token_body(response, url, windows=True)
+
+    def _token_body(self, response: t.Any, url: str, *, windows: bool) -> dict[str, t.Any]:
+        """The token answer's body, or the IDP's refusal as a typed error."""
         body = self._decode(response)
+        path = urlsplit(response.url or url).path
         if response.status_code == 200 and isinstance(body, dict):
             return body
         if response.status_code in (400, 401, 403) and isinstance(body, dict):
-            raise idp_error(response.status_code, body, self.settings.username)
+            raise idp_error(response.status_code, body, self.settings.username, windows=windows)
+        if windows and response.status_code == 401:
+            raise self._ntlm_refusal(response, path)
+        hint = 'Check that server_url points at the XProtect API Gateway or management server.'
+        if windows and response.status_code == 404:
+            hint = ('Windows users log in at the identity provider on the management server: point server_url at it, or set '
+                    'api_discovery=true.')
         raise error_for_status(response.status_code)(
-            f'the identity provider at {urlsplit(response.url or candidates[-1]).path} answered HTTP {response.status_code}',
-            action='log in', status=response.status_code, details=error_texts(body), method='POST',
-            hint='Check that server_url points at the XProtect API Gateway or management server.')
+            f'the identity provider at {path} answered HTTP {response.status_code}',
+            action='log in', status=response.status_code, details=error_texts(body), method='POST', hint=hint)
+
+    def _ntlm_refusal(self, response: t.Any, path: str) -> AuthenticationError:
+        """A 401 without the IDP's JSON: IIS refusing the NTLM credentials, or an endpoint that does not offer NTLM."""
+        offered = response.headers.get('WWW-Authenticate', '')
+        user = f"Windows user '{self.settings.username}'"
+        if any(scheme in offered.lower() for scheme in ('ntlm', 'negotiate')):
+            return idp_error(401, {'error': 'invalid_grant'}, self.settings.username, windows=True)
+        return AuthenticationError(f'{path} answered HTTP 401 without offering NTLM (WWW-Authenticate: {offered or "none"}), '
+                                   f'so {user} cannot log in there', action='log in', status=401, method='POST', path=path,
+                                   hint='Windows users log in at the identity provider on the management server; check '
+                                        'server_url, or set api_discovery=true when server_url is a separate API Gateway.')
 
     def login(self) -> Token:
         """Log in now and return the token (for the login module)."""

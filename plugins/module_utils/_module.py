@@ -20,7 +20,7 @@ import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ._client import HAS_REQUESTS, REQUESTS_IMPORT_ERROR, ConnectionSettings, XProtectClient
+from ._client import HAS_REQUESTS, NTLM_PACKAGE_ADVICE, REQUESTS_IMPORT_ERROR, ConnectionSettings, XProtectClient, ntlm_import_error
 from ._errors import XProtectError
 
 
@@ -30,7 +30,7 @@ def connection_argument_spec() -> dict[str, dict[str, t.Any]]:
         server_url=dict(type='str', fallback=(env_fallback, ['XPROTECT_SERVER_URL'])),
         username=dict(type='str', fallback=(env_fallback, ['XPROTECT_USERNAME'])),
         password=dict(type='str', no_log=True, fallback=(env_fallback, ['XPROTECT_PASSWORD'])),
-        auth_type=dict(type='str', choices=['basic'], default='basic', fallback=(env_fallback, ['XPROTECT_AUTH_TYPE'])),
+        auth_type=dict(type='str', choices=['basic', 'windows'], default='basic', fallback=(env_fallback, ['XPROTECT_AUTH_TYPE'])),
         validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['XPROTECT_VALIDATE_CERTS'])),
         ca_path=dict(type='path', fallback=(env_fallback, ['XPROTECT_CA_PATH'])),
         timeout=dict(type='float', default=30, fallback=(env_fallback, ['XPROTECT_TIMEOUT'])),
@@ -76,6 +76,7 @@ class XProtectModule(AnsibleModule):
         if self._client is None:
             if not HAS_REQUESTS:
                 self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
+            self._require_ntlm()
             try:
                 self._client = XProtectClient(settings_from_params(self.params, pool_size=self._pool_size))
             except XProtectError as error:
@@ -83,6 +84,15 @@ class XProtectModule(AnsibleModule):
             for warning in self._client.warnings:
                 self.warn(warning)
         return self._client
+
+    def _require_ntlm(self) -> None:
+        """Windows users log in with NTLM: fail with Ansible's missing-library message when requests-ntlm is absent."""
+        if self.params.get('auth_type') != 'windows' or not self.params.get('username'):
+            return
+        error = ntlm_import_error()
+        if error is not None:
+            reason = f'to log in Windows users (auth_type=windows); install it with: {NTLM_PACKAGE_ADVICE}'
+            self.fail_json(msg=missing_required_lib('requests-ntlm', reason=reason), exception=str(error))
 
     @contextlib.contextmanager
     def api(self, **partial_result: t.Any) -> t.Iterator[None]:

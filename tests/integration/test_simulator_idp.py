@@ -36,7 +36,7 @@ def test_password_grant(simulator, client, path):
     ({"username": "nobody"}, 400, {"error": "invalid_grant", "error_description": "invalid_username_or_password", "error_code": "InvalidCredentials"}),
     ({"client_id": "SomeOtherClient"}, 400, {"error": "invalid_client"}),
     ({"grant_type": "client_credentials"}, 400, {"error": "unsupported_grant_type"}),
-    ({"grant_type": "windows_credentials"}, 400, {"error": "unsupported_grant_type"}),
+    ({"grant_type": "refresh_token"}, 400, {"error": "unsupported_grant_type"}),
 ])
 def test_grant_errors(simulator, client, overrides, status, expected):
     response = client.session.post(simulator.url + "/IDP/connect/token", data={**FORM, **overrides})
