@@ -314,6 +314,28 @@ def group_cameras(client: t.Any, group_ids: t.Sequence[str], *, include_disabled
     return unique_by_id(cameras)
 
 
+def read_camera_groups(client: t.Any, *, workers: int = DEFAULT_CONCURRENCY) -> tuple[GroupTree, list[str]]:
+    """Every camera group at every depth (for the inventory plugin): the tree and the top-level group ids."""
+    tree = GroupTree()
+    top = client.list('cameraGroups', action='list the camera groups')
+    level = [tree.add(group, None) for group in top]
+    _walk(client, tree, list(level), workers)
+    return tree, level
+
+
+def cameras_by_group(client: t.Any, group_ids: t.Sequence[str], *, include_disabled: bool,
+                     workers: int = DEFAULT_CONCURRENCY) -> dict[str, list[Camera]]:
+    """The cameras the API lists in each group, by group id (one paged list per group, not per camera)."""
+    outcomes = map_bounded(lambda group_id: group_cameras(client, [group_id], include_disabled=include_disabled, workers=1),
+                           list(group_ids), workers=workers)
+    members: dict[str, list[Camera]] = {}
+    for outcome in outcomes:
+        if outcome.error is not None:
+            raise outcome.error
+        members[outcome.item] = outcome.value or []
+    return members
+
+
 # -- PTZ details ---------------------------------------------------------------------------------------
 
 def presets_path(camera: t.Mapping[str, t.Any] | str) -> str:

@@ -36,6 +36,13 @@ def through_ansible_playbook(sim, playbook, args):
     return [(record['task'], record['status'], bool(record['result'].get('changed'))) for record in run.results], server_effect(sim, before)
 
 
+def task_name(event_data):
+    """The task's own name (newer ansible-core prefixes tasks of roles with "<role> : ")."""
+    name = event_data['task']
+    role = event_data.get('role')
+    return name.split(' : ', 1)[1] if role and name.startswith(f'{role} : ') else name
+
+
 def through_ansible_runner(sim, playbook, args, workdir):
     before = sim.stats()
     envvars = dict(connection_env(sim), ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_PYTHON_INTERPRETER=sys.executable,
@@ -44,7 +51,7 @@ def through_ansible_runner(sim, playbook, args, workdir):
     result = ansible_runner.run(private_data_dir=str(workdir), playbook=playbook, cmdline=' '.join(f"'{a}'" if ' ' in a else a for a in args),
                                 envvars=envvars, quiet=True)
     assert result.status == 'successful', open(os.path.join(result.config.artifact_dir, 'stdout'), encoding='utf-8').read()[-4000:]
-    tasks = [(event['event_data']['task'], STATUS[event['event']], bool(event['event_data'].get('res', {}).get('changed')))
+    tasks = [(task_name(event['event_data']), STATUS[event['event']], bool(event['event_data'].get('res', {}).get('changed')))
              for event in result.events if event['event'] in STATUS]
     return tasks, server_effect(sim, before)
 

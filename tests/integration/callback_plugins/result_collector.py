@@ -46,7 +46,8 @@ class CallbackModule(CallbackBase):
             data = {'censored': 'the output has been hidden', 'changed': data.get('changed', False),
                     'failed': data.get('failed', False)}
         record = {
-            'task': result.task_name or result._task.get_name(),  # pylint: disable=protected-access
+            # the task's own name: ansible-core 2.21 prefixes task_name with the role ("role : name")
+            'task': result._task.name or result.task_name,  # pylint: disable=protected-access
             'action': result._task.action,  # pylint: disable=protected-access
             'host': result._host.get_name(),  # pylint: disable=protected-access
             'status': status,
