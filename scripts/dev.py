@@ -218,6 +218,12 @@ def test_environment(bindir: str, collections_root: str) -> dict:
     return env
 
 
+def test_paths(pytest_args: list[str], default: str) -> list[str]:
+    """The pytest arguments, with the suite's folder unless the arguments name test files or folders themselves."""
+    names_paths = any(os.path.exists(os.path.join(ROOT, arg.split('::')[0])) for arg in pytest_args if not arg.startswith('-'))
+    return pytest_args if names_paths else [default] + pytest_args
+
+
 def run_suites(profile: Profile, suites: list[str], pytest_args: list[str]) -> dict[str, float]:
     bindir = ensure_venv(profile)
     collections_root = stage(profile)
@@ -240,14 +246,19 @@ def run_suites(profile: Profile, suites: list[str], pytest_args: list[str]) -> d
             run([os.path.join(bindir, 'ansible-test'), 'units', '--venv', '--requirements', '--python', python_version, '--color', 'no'],
                 cwd=staged, env=env)
         elif suite == 'pytest-units':
-            run([os.path.join(bindir, 'python'), '-m', 'pytest', '--ansible-unit-inject-only', 'tests/unit'] + pytest_args, cwd=ROOT, env=env)
+            run([os.path.join(bindir, 'python'), '-m', 'pytest', '--ansible-unit-inject-only'] + test_paths(pytest_args, 'tests/unit'),
+                cwd=ROOT, env=env)
         elif suite == 'ecosystem':
             ensure_chromium()
             sys.path.insert(0, os.path.join(ROOT, 'scripts'))
             import ecosystem  # pylint: disable=import-outside-toplevel
             ecosystem.main(ensure_tools_venv(), bindir, collections_root, staged, env)
         elif suite == 'integration':
-            run([os.path.join(bindir, 'python'), '-m', 'pytest', '-p', 'no:pytest-ansible', 'tests/integration'] + pytest_args, cwd=ROOT, env=env)
+            # The integration tests mostly wait (on ansible-playbook processes, the simulator's latency and task
+            # times), so a few workers per core pay off; one file's tests stay on one worker (module fixtures).
+            workers = os.environ.get('XPROTECT_TEST_WORKERS', '3')
+            run([os.path.join(bindir, 'python'), '-m', 'pytest', '-p', 'no:pytest-ansible', '-n', workers, '--dist', 'loadfile']
+                + test_paths(pytest_args, 'tests/integration'), cwd=ROOT, env=env)
         timings[suite] = time.monotonic() - started
     return timings
 
