@@ -1,7 +1,7 @@
 # Developer commands. Each one creates its own virtual environment (.venvs/) with pinned requirements.
 PYTHON ?= python3
 
-.PHONY: demo test sanity units integration clean
+.PHONY: demo test sanity units integration bench clean
 
 demo:  ## start the simulator, run the demo playbooks against it, stop the simulator
 	$(PYTHON) scripts/dev.py demo
@@ -17,6 +17,9 @@ units:
 
 integration:
 	$(PYTHON) scripts/dev.py test --only integration
+
+bench:  ## fleet-scale benchmarks against the simulator (about 15 min; results in bench/results/)
+	$(PYTHON) scripts/dev.py bench
 
 clean:
 	rm -rf .venvs .build tests/output

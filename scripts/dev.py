@@ -7,6 +7,7 @@
 
     python3 scripts/dev.py test [--profile NAME ...] [--only sanity,units,pytest-units,integration] [-- PYTEST ARGS]
     python3 scripts/dev.py demo [--profile NAME]
+    python3 scripts/dev.py bench [-- --quick]
     python3 scripts/dev.py env  [--profile NAME]      # create the environment, print its path
     python3 scripts/dev.py stage [--profile NAME]     # copy the collection where ansible finds it
 
@@ -69,7 +70,7 @@ PRIMARY = 'core2.19'
 
 
 def log(message: str) -> None:
-    print(f'==> {message}', flush=True)
+    print(f'==> {message}', file=sys.stderr, flush=True)
 
 
 def find_python(version: str) -> str:
@@ -113,7 +114,7 @@ def ensure_venv(profile: Profile) -> str:
     bindir = os.path.join(venv, 'bin')
     files = requirement_files(profile)
     digest = hashlib.sha256()
-    for path in files + [os.path.join(ROOT, 'requirements.txt'), os.path.join(ROOT, 'simulator', 'requirements.txt')]:
+    for path in files + [os.path.join(ROOT, name) for name in ('requirements.txt', 'simulator/requirements.txt', 'bench/requirements.txt')]:
         with open(path, 'rb') as handle:
             digest.update(handle.read())
     stamp = os.path.join(venv, '.requirements.sha256')
@@ -283,6 +284,12 @@ def command_demo(args: argparse.Namespace) -> None:
     run([os.path.join(bindir, 'python'), os.path.join(ROOT, 'scripts', 'demo.py')] + args.demo_args, env=env)
 
 
+def command_bench(args: argparse.Namespace) -> None:
+    profile = PROFILES[args.profile[0] if args.profile else PRIMARY]
+    bindir = ensure_venv(profile)
+    run([os.path.join(bindir, 'python'), os.path.join(ROOT, 'bench', 'run.py')] + args.bench_args)
+
+
 def command_env(args: argparse.Namespace) -> None:
     profile = PROFILES[args.profile[0] if args.profile else PRIMARY]
     print(ensure_venv(profile))
@@ -296,7 +303,8 @@ def command_stage(args: argparse.Namespace) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest='command', required=True)
-    for name, handler in (('test', command_test), ('demo', command_demo), ('env', command_env), ('stage', command_stage)):
+    for name, handler in (('test', command_test), ('demo', command_demo), ('bench', command_bench), ('env', command_env),
+                          ('stage', command_stage)):
         cmd = sub.add_parser(name)
         cmd.set_defaults(handler=handler)
         cmd.add_argument('--profile', action='append', choices=sorted(PROFILES), help='profile(s) to use (repeatable)')
@@ -305,8 +313,10 @@ def main(argv: list[str] | None = None) -> None:
             cmd.add_argument('pytest_args', nargs=argparse.REMAINDER, help='extra pytest arguments after --')
         if name == 'demo':
             cmd.add_argument('demo_args', nargs=argparse.REMAINDER, help='extra arguments for the demo after --')
+        if name == 'bench':
+            cmd.add_argument('bench_args', nargs=argparse.REMAINDER, help='arguments for bench/run.py after --, e.g. -- --quick')
     args = parser.parse_args(argv)
-    for attr in ('pytest_args', 'demo_args'):
+    for attr in ('pytest_args', 'demo_args', 'bench_args'):
         if getattr(args, attr, None) and getattr(args, attr)[0] == '--':
             setattr(args, attr, getattr(args, attr)[1:])
     args.handler(args)

@@ -1,0 +1,370 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, milestone.xprotect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark scenarios: what is run, against which simulator state, and how each run is checked.
+
+Every measurement follows the same steps:
+
+1. bring the simulator to a known state (full reset, then setup requests with the latency switched off);
+2. zero its counters;
+3. run the command under :func:`measure.run_measured` (wall, CPU, memory);
+4. read the counters (requests, token grants, peak concurrency), then check on the simulator that the run
+   really did its work (every camera's default preset, every task cleaned up, every event created, no write in
+   check mode). A run that fails or does not do its work is reported as failed, never as a time.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import typing as t
+
+from measure import ProcessStats, run_measured
+from simapi import SimulatorAPI
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+PLAYBOOKS = os.path.join(HERE, 'playbooks')
+#: The preset every run makes the default; created fresh on every camera before each run, so every camera changes.
+BENCH_PRESET = 'Bench Home'
+
+# Approaches of the fleet scenario, in the order they run and are reported.
+A_MODULE = 'a_ptz_task'
+A_ROLE = 'a_role'
+B_INVENTORY = 'b_inventory'
+C_URI = 'c_uri'
+D_FLOOR = 'd_floor'
+FLEET_APPROACHES = (A_MODULE, A_ROLE, B_INVENTORY, C_URI, D_FLOOR)
+
+
+@dataclasses.dataclass
+class Settings:  # pylint: disable=too-many-instance-attributes
+    """Everything that shapes the numbers; recorded with the results."""
+
+    sizes: list[int]
+    baseline_max: int
+    inventory_max: int
+    events: int
+    info_cameras: int
+    latency_ms: float
+    task_seconds: float
+    concurrency: int
+    forks: int
+    batch_size: int
+    poll_interval: float
+    sample_interval: float
+    seed: int
+
+
+@dataclasses.dataclass
+class Result:  # pylint: disable=too-many-instance-attributes
+    """One row: a measured run, or an extrapolation (``measured`` false) that says what it is based on."""
+
+    scenario: str
+    approach: str
+    label: str
+    size: int
+    run: str = ''
+    measured: bool = True
+    ok: bool = True
+    problem: str = ''
+    wall: float | None = None
+    cpu: float | None = None
+    peak_pss_tree: int | None = None
+    peak_rss_tree: int | None = None
+    max_rss_process: int | None = None
+    peak_processes: int | None = None
+    http_requests: int | None = None
+    rest_requests: int | None = None
+    idp_requests: int | None = None
+    discovery_requests: int | None = None
+    requests_by_method: dict[str, int] = dataclasses.field(default_factory=dict)
+    paths: dict[str, int] = dataclasses.field(default_factory=dict)
+    writes: int | None = None
+    token_grants: int | None = None
+    max_in_flight: int | None = None
+    simulator_cpu: float | None = None
+    background_cores: float | None = None
+    basis: str = ''
+    log: str = ''
+
+    def fail(self, problem: str) -> None:
+        self.ok = False
+        self.problem = f'{self.problem}; {problem}' if self.problem else problem
+
+
+def fleet_label(approach: str, settings: Settings) -> str:
+    return {
+        A_MODULE: f'a. ptz_task, concurrency {settings.concurrency}',
+        A_ROLE: f'a. ptz_preset_reset role, concurrency {settings.concurrency}, batches of {settings.batch_size}',
+        B_INVENTORY: f'b. inventory plugin, forks {settings.forks}',
+        C_URI: f'c. uri baseline, forks {settings.forks}',
+        D_FLOOR: f'd. floor script, {settings.concurrency} threads',
+    }[approach]
+
+
+class Bench:  # pylint: disable=too-many-instance-attributes
+    """Runs the scenarios and collects their results."""
+
+    def __init__(self, settings: Settings, *, workdir: str, logdir: str, bindir: str, collections_path: str,
+                 progress: t.Callable[[str], None] = print) -> None:
+        self.settings = settings
+        self.workdir = workdir
+        self.logdir = logdir
+        self.bindir = bindir
+        self.collections_path = collections_path
+        self.progress = progress
+        self.results: list[Result] = []
+        self.ansible_cfg = os.path.join(workdir, 'ansible.cfg')
+        with open(self.ansible_cfg, 'w', encoding='utf-8') as handle:
+            handle.write('# Ansible at its defaults: no user or system configuration may change what is measured.\n[defaults]\n')
+
+    # -- plumbing -----------------------------------------------------------------------------------------
+
+    def environment(self, api: SimulatorAPI) -> dict[str, str]:
+        """The environment of every measured command: this venv, this collection, Ansible's defaults, the simulator."""
+        env = {key: value for key, value in os.environ.items()
+               if not key.startswith(('ANSIBLE_', 'XPROTECT_')) and key not in ('PYTHONPATH', 'REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE')}
+        env.update({
+            'PATH': self.bindir + os.pathsep + env.get('PATH', ''),
+            'ANSIBLE_CONFIG': self.ansible_cfg,
+            'ANSIBLE_COLLECTIONS_PATH': self.collections_path,
+            # pyenv shims can be broken on the interpreter search path (docs/development.md): use this venv's Python.
+            'ANSIBLE_PYTHON_INTERPRETER': os.path.join(self.bindir, 'python'),
+            'ANSIBLE_HOME': os.path.join(self.workdir, 'ansible-home'),
+            'ANSIBLE_LOCAL_TEMP': os.path.join(self.workdir, 'ansible-tmp'),
+            'ANSIBLE_LOCALHOST_WARNING': 'false',
+            'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'false',
+            'ANSIBLE_RETRY_FILES_ENABLED': 'false',
+            'ANSIBLE_NOCOLOR': '1',
+            'XPROTECT_SERVER_URL': api.sim.url,
+            'XPROTECT_USERNAME': api.username,
+            'XPROTECT_PASSWORD': api.password,
+        })
+        if api.sim.ca_file:
+            env['XPROTECT_CA_PATH'] = api.sim.ca_file
+        return env
+
+    def write_json(self, name: str, data: t.Any) -> str:
+        path = os.path.join(self.workdir, name)
+        with open(path, 'w', encoding='utf-8') as handle:
+            json.dump(data, handle)
+        return path
+
+    def playbook(self, name: str, *args: str) -> list[str]:
+        return [os.path.join(self.bindir, 'ansible-playbook'), os.path.join(PLAYBOOKS, name), *args]
+
+    def timeout_for(self, items: int) -> float:
+        # Generous: a run is stopped only when it is clearly stuck (the uri baseline takes about 1 s per camera).
+        return 300.0 + 6.0 * items
+
+    def measure(self, result: Result, command: list[str], api: SimulatorAPI, *, items: int,
+                extra_env: dict[str, str] | None = None) -> Result:
+        """Run ``command`` against the prepared simulator and fill ``result`` with what it cost."""
+        slug = '-'.join(part for part in (result.scenario, str(result.size), result.approach, result.run) if part)
+        log_path = os.path.join(self.logdir, slug + '.log')
+        env = dict(self.environment(api), **(extra_env or {}))
+        stats: ProcessStats = run_measured(command, env=env, cwd=self.workdir, log_path=log_path,
+                                           timeout=self.timeout_for(items), interval=self.settings.sample_interval,
+                                           simulator_pid=api.sim.pid)
+        counters = api.counters()
+        result.log = os.path.relpath(log_path, ROOT)
+        result.wall = round(stats.wall, 3)
+        result.cpu = round(stats.cpu, 3)
+        result.peak_rss_tree = stats.peak_rss_tree
+        result.peak_pss_tree = stats.peak_pss_tree
+        result.max_rss_process = stats.max_rss_process
+        result.peak_processes = stats.peak_processes
+        result.simulator_cpu = round(stats.simulator_cpu, 3)
+        result.background_cores = round(stats.background_cores, 2)
+        result.rest_requests = int(counters['total_requests'])
+        result.idp_requests = int(counters['idp_requests'])
+        result.discovery_requests = int(counters['discovery_requests'])
+        result.http_requests = result.rest_requests + result.idp_requests + result.discovery_requests
+        result.requests_by_method = {method: count for method, count in counters['requests'].items() if count}
+        result.paths = dict(counters['paths'])
+        result.writes = int(counters['writes'])
+        result.token_grants = int(counters['token_grants'])
+        result.max_in_flight = int(counters['max_in_flight'])
+        if stats.timed_out:
+            result.fail(f'stopped after {self.timeout_for(items):.0f} s')
+        elif stats.returncode != 0:
+            result.fail(f'exit status {stats.returncode} (see {result.log})')
+        return result
+
+    def report(self, result: Result) -> None:
+        self.results.append(result)
+        if result.ok:
+            pss = (result.peak_pss_tree or 0) / 2 ** 20
+            self.progress(f'  {result.label:62} {result.wall:8.1f} s {result.http_requests:6} requests '
+                          f'{result.token_grants:4} grant(s) {pss:7.0f} MiB  (background load {result.background_cores:.2f} cores)')
+        else:
+            self.progress(f'  {result.label:62} FAILED: {result.problem}')
+
+    # -- references ---------------------------------------------------------------------------------------
+
+    def references(self, api: SimulatorAPI) -> None:
+        """What ansible-playbook costs alone and with one module run: the fixed part of every Ansible number."""
+        self.progress('Reference runs')
+        for approach, label, playbook in (('empty_play', 'ansible-playbook, one debug task', 'reference_empty.yml'),
+                                          ('one_module', 'ansible-playbook, one module run (login)', 'reference_login.yml')):
+            api.reset_counters()
+            result = self.measure(Result('reference', approach, label, 0), self.playbook(playbook), api, items=0)
+            self.report(result)
+
+    # -- 1. fleet PTZ reset ---------------------------------------------------------------------------------
+
+    def prepare_fleet(self, api: SimulatorAPI, cameras: list[str]) -> None:
+        """Seed data, plus a fresh non-default preset BENCH_PRESET on every camera, so every camera has work to do."""
+        api.reset()
+        with api.without_latency():
+            api.parallel(lambda camera_id: api.create_preset(camera_id, BENCH_PRESET), cameras)
+        api.reset_counters()
+
+    def verify_fleet(self, api: SimulatorAPI, cameras: list[str], result: Result) -> None:
+        stats = api.sim.stats()
+        if stats['open_tasks']:
+            result.fail(f"{stats['open_tasks']} task(s) left on the server")
+        with api.without_latency():
+            defaults = api.parallel(lambda camera_id: [p['name'] for p in api.presets(camera_id) if p.get('defaultPreset')], cameras)
+        missed = sum(1 for names in defaults if names != [BENCH_PRESET])
+        if missed:
+            result.fail(f'{missed} of {len(cameras)} cameras do not have {BENCH_PRESET!r} as their default preset')
+
+    def fleet_command(self, approach: str, size: int, cameras: list[str], vars_file: str, api: SimulatorAPI) -> list[str]:
+        settings = self.settings
+        if approach == A_MODULE:
+            return self.playbook('fleet_ptz_task.yml', '-e', f'@{vars_file}')
+        if approach == A_ROLE:
+            return self.playbook('fleet_role.yml', '-e', f'@{vars_file}')
+        if approach == B_INVENTORY:
+            inventory = os.path.join(self.workdir, 'fleet.xprotect.yml')
+            with open(inventory, 'w', encoding='utf-8') as handle:
+                # Only what the play needs: PTZ cameras, named by id; no camera-group groups (two lists per group).
+                handle.write('plugin: milestone.xprotect.cameras\nptz_only: true\nhostnames: id\ngroup_by_camera_groups: false\n')
+            limit = os.path.join(self.workdir, f'limit-{size}.txt')
+            with open(limit, 'w', encoding='utf-8') as handle:
+                handle.write('\n'.join(cameras) + '\n')
+            return self.playbook('fleet_inventory.yml', '-i', inventory, '--limit', f'@{limit}', '--forks', str(settings.forks),
+                                 '-e', f'@{vars_file}')
+        if approach == C_URI:
+            hosts = {camera_id: {'camera_id': camera_id} for camera_id in cameras}
+            inventory = self.write_json(f'uri-hosts-{size}.yml', {'cameras': {'hosts': hosts, 'vars': {'ansible_connection': 'local'}}})
+            return self.playbook('fleet_uri.yml', '-i', inventory, '--forks', str(settings.forks), '-e', f'@{vars_file}')
+        ids_file = self.write_json(f'floor-cameras-{size}.json', cameras)
+        return [os.path.join(self.bindir, 'python'), os.path.join(HERE, 'floor.py'), '--cameras-file', ids_file, '--preset', BENCH_PRESET,
+                '--concurrency', str(settings.concurrency), '--poll-interval', str(settings.poll_interval)]
+
+    def fleet(self, api: SimulatorAPI, ptz_ids: list[str]) -> None:
+        settings = self.settings
+        for size in settings.sizes:
+            cameras = ptz_ids[:size]
+            self.progress(f'Fleet PTZ reset, N = {size} cameras')
+            vars_file = self.write_json(f'fleet-vars-{size}.json', {
+                'bench_cameras': cameras, 'bench_preset': BENCH_PRESET, 'bench_concurrency': settings.concurrency,
+                'bench_batch_size': settings.batch_size, 'bench_poll_interval': settings.poll_interval})
+            for approach in FLEET_APPROACHES:
+                if approach == C_URI and size > settings.baseline_max:
+                    continue
+                if approach == B_INVENTORY and size > settings.inventory_max:
+                    continue
+                self.prepare_fleet(api, cameras)
+                result = Result('fleet', approach, fleet_label(approach, settings), size)
+                # An inventory source that cannot be read must fail the run, not leave an empty inventory and a green play.
+                extra_env = {'ANSIBLE_INVENTORY_UNPARSED_FAILED': 'true'} if approach in (B_INVENTORY, C_URI) else None
+                self.measure(result, self.fleet_command(approach, size, cameras, vars_file, api), api, items=size, extra_env=extra_env)
+                if result.ok:
+                    self.verify_fleet(api, cameras, result)
+                self.report(result)
+        for approach in (C_URI, B_INVENTORY):
+            self.extrapolate(approach)
+
+    def extrapolate(self, approach: str) -> None:
+        """Rows for the sizes an approach was not run at, from a straight-line fit of its measured runs.
+
+        Ansible's cost grows linearly with the number of hosts (same tasks per host, fixed forks), so
+        wall = t0 + k * N. With two or more measured sizes t0 and k are fitted; with one, t0 is the measured
+        empty-play reference. Memory is not extrapolated (with fixed forks it does not grow with N).
+        """
+        measured = [r for r in self.results if r.scenario == 'fleet' and r.approach == approach and r.measured and r.ok]
+        done = {r.size for r in self.results if r.scenario == 'fleet' and r.approach == approach}
+        missing = [size for size in self.settings.sizes if size not in done]
+        if not measured or not missing:
+            return
+        reference = next((r.wall for r in self.results if r.approach == 'empty_play' and r.ok and r.wall), 0.0)
+        sizes = ', '.join(str(r.size) for r in measured)
+        for size in missing:
+            row = Result('fleet', approach, fleet_label(approach, self.settings), size, measured=False,
+                         basis=f'straight-line fit of the runs measured at N = {sizes}' if len(measured) > 1 else
+                         f'the run measured at N = {sizes}, plus the measured empty-play time as the fixed part')
+            row.wall = round(fit([(r.size, t.cast(float, r.wall)) for r in measured], size, reference), 1)
+            row.cpu = round(fit([(r.size, t.cast(float, r.cpu)) for r in measured], size, 0.0), 1)
+            row.http_requests = round(fit([(r.size, float(t.cast(int, r.http_requests))) for r in measured], size, 0.0))
+            row.rest_requests = round(fit([(r.size, float(t.cast(int, r.rest_requests))) for r in measured], size, 0.0))
+            row.token_grants = round(fit([(r.size, float(t.cast(int, r.token_grants))) for r in measured], size, 0.0))
+            self.results.append(row)
+            self.progress(f'  {row.label:62} {row.wall:8.1f} s  EXTRAPOLATED ({row.basis})')
+
+    # -- 2. event provisioning ------------------------------------------------------------------------------
+
+    def events(self, api: SimulatorAPI) -> None:
+        count = self.settings.events
+        names = [f'Bench event {number:04d}' for number in range(1, count + 1)]
+        events_file = self.write_json('events.json', {'bench_events': names})
+        self.progress(f'Event provisioning, {count} events')
+        for approach, label, playbook in (('collection', 'user_defined_events role', 'events_role.yml'),
+                                          ('uri', 'uri baseline', 'events_uri.yml')):
+            api.reset()
+            api.reset_counters()
+            self.event_run(api, approach, label, playbook, events_file, run='first', expected_created=count, expected_events=count)
+            api.reset_counters()
+            self.event_run(api, approach, label, playbook, events_file, run='noop', expected_created=0, expected_events=count)
+            # Check mode reviews the first run: on a site without the events, every one would be created.
+            api.reset()
+            api.reset_counters()
+            self.event_run(api, approach, label, playbook, events_file, run='check', expected_created=count, expected_events=0)
+
+    def event_run(self, api: SimulatorAPI, approach: str, label: str, playbook: str, events_file: str, *, run: str,
+                  expected_created: int, expected_events: int) -> None:
+        titles = {'first': 'first run', 'noop': 'second run (no-op)', 'check': 'check mode (--check)'}
+        args = ['-e', f'@{events_file}', '-e', f'bench_expected_created={expected_created}'] + (['--check'] if run == 'check' else [])
+        result = Result('events', approach, f'{label}: {titles[run]}', self.settings.events, run=run)
+        self.measure(result, self.playbook(playbook, *args), api, items=self.settings.events)
+        if result.ok:
+            expected_writes = expected_created if run == 'first' else 0
+            if result.writes != expected_writes:
+                result.fail(f'{result.writes} writes, expected {expected_writes}')
+            with api.without_latency():
+                present = sum(1 for name in api.user_defined_event_names() if name.startswith('Bench event '))
+            if present != expected_events:
+                result.fail(f'{present} bench events on the server after the run, expected {expected_events}')
+        self.report(result)
+
+    # -- 3. camera_info -------------------------------------------------------------------------------------
+
+    def camera_info(self, api: SimulatorAPI) -> None:
+        with api.without_latency():
+            expected = len(api.cameras())
+        self.progress(f'camera_info over {expected} enabled cameras ({self.settings.info_cameras} in the simulator)')
+        for run, include in (('plain', []), ('ptz_presets', ['ptz_presets'])):
+            api.reset_counters()
+            label = 'camera_info' + (f', include: [{", ".join(include)}]' if include else '')
+            result = Result('camera_info', 'collection', label, self.settings.info_cameras, run=run)
+            vars_file = self.write_json(f'camera-info-{run}.json', {'bench_include': include, 'bench_expected_cameras': expected})
+            self.measure(result, self.playbook('camera_info.yml', '-e', f'@{vars_file}'), api, items=self.settings.info_cameras // 10)
+            self.report(result)
+
+
+def fit(points: list[tuple[int, float]], size: int, intercept: float) -> float:
+    """Value at ``size`` of the least-squares line through ``points`` (through ``(0, intercept)`` with one point)."""
+    if len(points) == 1:
+        x_value, y_value = points[0]
+        slope = (y_value - intercept) / x_value if x_value else 0.0
+        return intercept + slope * size
+    count = len(points)
+    mean_x = sum(x for x, _y in points) / count
+    mean_y = sum(y for _x, y in points) / count
+    spread = sum((x - mean_x) ** 2 for x, _y in points)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in points) / spread if spread else 0.0
+    return mean_y + slope * (size - mean_x)

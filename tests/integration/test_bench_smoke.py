@@ -1,0 +1,77 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, milestone.xprotect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The benchmark harness (bench/run.py), run end to end with tiny sizes so that it cannot rot.
+
+It checks that every scenario row and every output is produced and that each run did its work; it asserts
+nothing about time (timings on a shared CI machine say nothing).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+from harness import ROOT
+
+OUTPUT = os.path.join(ROOT, 'tests', 'output', 'bench-smoke')
+FLEET = ('a_ptz_task', 'a_role', 'b_inventory', 'c_uri', 'd_floor')
+
+
+def run_bench() -> dict:
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+    command = [sys.executable, os.path.join(ROOT, 'bench', 'run.py'),
+               '--sizes', '1,2', '--baseline-max', '1', '--inventory-max', '1', '--events', '5', '--info-cameras', '30',
+               '--task-seconds', '0.1', '--latency-ms', '0', '--poll-interval', '0.2', '--concurrency', '4', '--forks', '4',
+               '--output', OUTPUT]
+    # The first run in a fresh environment installs bench/requirements.txt, hence the generous timeout.
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+    assert completed.returncode == 0, f'stdout:\n{completed.stdout[-6000:]}\nstderr:\n{completed.stderr[-4000:]}'
+    with open(os.path.join(OUTPUT, 'results.json'), encoding='utf-8') as handle:
+        return json.load(handle)
+
+
+def test_bench_harness_writes_every_scenario_row_and_every_output():
+    data = run_bench()
+    rows = {(row['scenario'], row['approach'], row['size'], row['run']): row for row in data['results']}
+
+    expected = {('reference', 'empty_play', 0, ''), ('reference', 'one_module', 0, '')}
+    expected |= {('fleet', approach, size, '') for approach in FLEET for size in (1, 2)}
+    expected |= {('events', approach, 5, run) for approach in ('collection', 'uri') for run in ('first', 'noop', 'check')}
+    expected |= {('camera_info', 'collection', 30, run) for run in ('plain', 'ptz_presets')}
+    assert sorted(expected - set(rows)) == []
+
+    # Above --baseline-max and --inventory-max the baseline and the inventory play are extrapolated, and say so.
+    for approach in ('c_uri', 'b_inventory'):
+        assert rows[('fleet', approach, 2, '')]['measured'] is False
+        assert rows[('fleet', approach, 2, '')]['basis']
+        assert rows[('fleet', approach, 1, '')]['measured'] is True
+    for key, row in rows.items():
+        assert row['ok'], (key, row['problem'])
+        assert row['wall'] is not None and row['http_requests'] is not None, key
+        if row['measured']:
+            assert row['peak_pss_tree'] > 0 and row['peak_rss_tree'] > 0 and row['max_rss_process'] > 0 and os.path.exists(os.path.join(ROOT, row['log'])), key
+
+    # The counters the report is built on: one login for the collection's fleet run, one per camera for the baseline,
+    # and no write in a no-op or check-mode run.
+    assert rows[('fleet', 'a_ptz_task', 2, '')]['token_grants'] == 1
+    assert rows[('fleet', 'c_uri', 1, '')]['token_grants'] == 1
+    assert rows[('events', 'collection', 5, 'first')]['writes'] == 5
+    assert rows[('events', 'collection', 5, 'noop')]['writes'] == 0
+    assert rows[('events', 'uri', 5, 'check')]['writes'] == 0
+
+    assert len(data['targets']) == 4 and all(target['verdict'] for target in data['targets'])
+    assert data['machine']['cpus'] and data['machine']['ansible_core'] and data['settings']['sizes'] == [1, 2]
+
+    with open(os.path.join(OUTPUT, 'results.md'), encoding='utf-8') as handle:
+        markdown = handle.read()
+    for heading in ('## Targets', '## 1. Fleet PTZ reset', '## 2. Event provisioning', '## 3. camera_info', '## Reference'):
+        assert heading in markdown
+    for row in data['results']:
+        assert row['label'] in markdown
+    assert '(extrapolated)' in markdown
+    with open(os.path.join(OUTPUT, 'benchmark.png'), 'rb') as handle:
+        assert handle.read(8) == b'\x89PNG\r\n\x1a\n'
