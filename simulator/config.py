@@ -31,6 +31,7 @@ class SimConfig:  # pylint: disable=too-many-instance-attributes
     tls: bool = True
     ca_file: str | None = None
     ca_key_file: str | None = None
+    tls_cert: str = "valid"
     cameras: int = 40
     seed: int = 1
     token_ttl: int = 3600
@@ -132,6 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     net.add_argument("--ca-file", metavar="PATH", help="write the generated CA certificate (PEM) here so clients can verify")
     net.add_argument("--ca-key-file", metavar="PATH",
                      help="persist the CA private key here; if it and --ca-file exist at start, reuse that CA (keeps trust across restarts)")
+    net.add_argument("--tls-cert", choices=("valid", "expired", "wrong-host"), default="valid",
+                     help="server certificate: valid (default), expired (ended yesterday) or issued for another host name")
     net.add_argument("--latency-ms", type=_positive_float, default=0.0, help="delay added to every REST and IDP request")
     net.add_argument("--verbose", action="store_true", help="log every request to stderr")
 

@@ -34,7 +34,7 @@ def _url_host(host: str, family: int) -> str:
 
 async def serve(config: SimConfig) -> None:
     """Run until SIGTERM or SIGINT."""
-    ssl_context, cert_pem = server_context(config.host, config.ca_file, config.ca_key_file) if config.tls else (None, None)
+    ssl_context, cert_pem = server_context(config.host, config.ca_file, config.ca_key_file, config.tls_cert) if config.tls else (None, None)
     bindings = ntlm.channel_bindings(cert_pem) if cert_pem and config.ntlm_channel_binding == "required" else None
     state = SimState(config, ntlm_bindings=bindings)
     sock = _bind(config.host, config.port)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import typing as t
 from urllib.parse import quote
 
@@ -34,6 +35,7 @@ SYSTEM_EVENT_IDS = frozenset((
     '7605f8b0-7f5f-4432-b223-0bb2dc3f1f5c',  # RequestPlayAudio
 ))
 ENTRY_KEYS = ('name', 'previous_name', 'id')
+GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
 #: Fields of a create's ``result`` that report the operation, not the event (generic OAS create example).
 CREATE_STATUS_FIELDS = ('state', 'path')
 #: Per-event GETs of the info module are read-only, so a few may run at once.
@@ -113,8 +115,10 @@ def check_name(value: t.Any, where: str) -> str:
 
 
 def check_id(value: t.Any, where: str) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise EventInputError(f'{where} must be the id of an existing event (a GUID string), not {value!r}.')
+    """An event id is a GUID; anything else is refused before a request (it could only match nothing)."""
+    if not isinstance(value, str) or not GUID_RE.match(value.strip()):
+        raise EventInputError(f'{where} must be the id of an existing event, a GUID such as '
+                              f'0a1b2c3d-0000-4000-8000-00000000abcd, not {value!r}.')
     return value.strip()
 
 

@@ -26,6 +26,7 @@ invocation (one snapshot for the whole run), so a device never gets two tasks by
 from __future__ import annotations
 
 import dataclasses
+import math
 import threading
 import time
 import typing as t
@@ -51,6 +52,8 @@ DEFAULT_PTZ_PRESET = 'DefaultPtzPreset'
 GET_DEVICE_PRESETS = 'GetDevicePresets'
 #: The two steps of GetDevicePresets; the protocol has no third.
 DEVICE_PRESET_STEPS = 2
+#: Upper bound of wait_timeout and wait_sleep (a week): longer waits are typos.
+MAX_WAIT_SECONDS = 604800.0
 
 # Per-camera outcomes (the ``status`` of a camera's result).
 CHANGED = 'changed'
@@ -106,7 +109,8 @@ class PtzJob:
         task = self.task.lower()
         if task not in (DEFAULT_PTZ_PRESET.lower(), GET_DEVICE_PRESETS.lower()):
             problems.append(f"task must be {DEFAULT_PTZ_PRESET} or {GET_DEVICE_PRESETS}, not '{self.task}'")
-        if task == DEFAULT_PTZ_PRESET.lower() and not self.preset:
+        # A blank preset could only fail on every camera, after a request to each.
+        if task == DEFAULT_PTZ_PRESET.lower() and not (self.preset and self.preset.strip()):
             problems.append(f'task {DEFAULT_PTZ_PRESET} needs preset (the name or id of the preset to make the default)')
         if task != DEFAULT_PTZ_PRESET.lower() and self.preset:
             problems.append(f'preset is only used by task {DEFAULT_PTZ_PRESET}, not {self.task}')
@@ -114,10 +118,12 @@ class PtzJob:
             problems.append(f'wait=false cannot be used with {GET_DEVICE_PRESETS}: its second step needs the result of the first')
         if self.missing_preset not in ('fail', 'skip'):
             problems.append(f"missing_preset must be fail or skip, not '{self.missing_preset}'")
-        if self.wait_timeout <= 0:
-            problems.append(f'wait_timeout must be a positive number of seconds, not {self.wait_timeout:g}')
-        if self.wait_sleep <= 0:
-            problems.append(f'wait_sleep must be a positive number of seconds, not {self.wait_sleep:g}')
+        # NaN passes a "<= 0" test and would never time out; huge values overflow time.sleep.
+        for option, value in (('wait_timeout', self.wait_timeout), ('wait_sleep', self.wait_sleep)):
+            if not math.isfinite(value) or value > MAX_WAIT_SECONDS:
+                problems.append(f'{option} must be a finite number of seconds up to {MAX_WAIT_SECONDS:g} (a week), not {value:g}')
+            elif value <= 0:
+                problems.append(f'{option} must be a positive number of seconds, not {value:g}')
         return problems
 
 
@@ -137,7 +143,7 @@ class FailureTolerance:
             amount = float(number_text) if percent else int(number_text)
         except ValueError:
             raise ValueError(f"failure_tolerance must be a count such as 3 or a percentage such as '10%', not {value!r}") from None
-        if amount < 0 or (percent and amount > 100):
+        if not math.isfinite(amount) or amount < 0 or (percent and amount > 100):  # 'nan%' would tolerate everything
             raise ValueError(f"failure_tolerance must be a count of 0 or more or a percentage between 0% and 100%, not {value!r}")
         return cls(amount=amount, percent=percent)
 

@@ -11,14 +11,19 @@ What is retried (with exponential backoff plus jitter, honouring ``Retry-After``
 * 429 and 503 answers to POST: both mean the gateway did not hand the request on. A POST that failed
   ambiguously (502, 504, a reset after sending) is *not* repeated here: the client first looks the object
   up, so a retry never creates a duplicate (see ``XProtectClient.create``).
+
+A certificate that fails verification is never retried: it fails the same way every time, and the backoff
+would only delay the message (by minutes with many retries).
 """
 
 from __future__ import annotations
 
 import random
+import ssl
 import typing as t
 
 try:
+    from urllib3.exceptions import MaxRetryError
     from urllib3.util.retry import Retry
 except ImportError:  # pragma: no cover - reported by the client through missing_required_lib
     Retry = object  # type: ignore[misc,assignment]
@@ -32,6 +37,17 @@ IDEMPOTENT_METHODS = frozenset(('GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'DELET
 MAX_RETRY_AFTER = 120.0
 
 
+def certificate_refused(error: BaseException | None) -> bool:
+    """True if ``error`` (as urllib3 wraps it) is a server certificate that failed verification."""
+    for _depth in range(5):
+        if error is None:
+            return False
+        if isinstance(error, ssl.SSLCertVerificationError) or type(error).__name__ == 'CertificateError':
+            return True
+        error = error.args[0] if error.args and isinstance(error.args[0], BaseException) else error.__cause__
+    return False
+
+
 class XProtectRetry(Retry):  # type: ignore[misc,valid-type]
     """urllib3 ``Retry`` with the API's rules for POST and a jittered backoff from the first retry on."""
 
@@ -43,6 +59,13 @@ class XProtectRetry(Retry):  # type: ignore[misc,valid-type]
         if method.upper() == 'POST' and 'POST' not in (self.allowed_methods or ()):
             return bool(self.total) and status_code in self.post_statuses
         return super().is_retry(method, status_code, has_retry_after)
+
+    def increment(self, method: t.Any = None, url: t.Any = None, response: t.Any = None, error: t.Any = None, _pool: t.Any = None,
+                  _stacktrace: t.Any = None) -> t.Any:
+        if certificate_refused(error):
+            # As if the retries were used up: requests then raises its SSLError, which the client reports.
+            raise MaxRetryError(_pool, url, error) from error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
     def get_backoff_time(self) -> float:
         # urllib3 waits 0 s before the first retry; a storm of 503s deserves a pause from the start.

@@ -35,7 +35,7 @@ options:
   id:
     description:
       - Id (GUID) of one camera.
-      - A camera that does not exist is an error naming the id.
+      - A camera that does not exist is an error naming the id; a value that is not a GUID fails before a request is sent.
       - The camera is returned whether it is enabled or not, as the API does; O(include_disabled) does not apply to it.
       - Combines with the other filters; the result is then empty if the camera does not match them.
     type: str
@@ -45,6 +45,7 @@ options:
       - Exact camera name, or a shell-style pattern with C(*), C(?) or C([...]), such as V(Lobby*) or V(*PTZ).
       - Matching is case-sensitive.
       - A name or pattern that matches nothing gives an empty list, not an error.
+      - An empty O(name), O(id) or O(camera_group) is an error (rather than selecting every camera).
     type: str
     version_added: 0.1.0
   include_disabled:
@@ -370,6 +371,7 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._cameras import
     DEFAULT_CONCURRENCY,
     INCLUDE_CHOICES,
     MAX_CONCURRENCY,
+    is_id,
     CameraSelection,
     select_cameras,
 )
@@ -394,6 +396,12 @@ def main() -> None:
     concurrency = params['concurrency']
     if not 1 <= concurrency <= MAX_CONCURRENCY:
         module.fail_json(msg=f'concurrency must be between 1 and {MAX_CONCURRENCY}, not {concurrency}')
+    # An empty value usually comes from an unset variable; ignoring it would select every camera of the site.
+    blank = [option for option in ('id', 'name', 'camera_group') if params[option] is not None and not params[option].strip()]
+    if blank:
+        module.fail_json(msg=f"{', '.join(blank)} is empty; leave the option out to select cameras without it")
+    if params['id'] is not None and not is_id(params['id']):
+        module.fail_json(msg=f"id '{params['id'].strip()}' is not a camera id (a GUID such as 0a1b2c3d-0000-4000-8000-00000000abcd)")
     selection = CameraSelection(ident=params['id'], name=params['name'], include_disabled=params['include_disabled'],
                                 ptz_only=params['ptz_only'], camera_group=params['camera_group'], include=tuple(params['include']))
     with module.api(cameras=[]):

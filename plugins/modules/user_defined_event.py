@@ -45,11 +45,13 @@ options:
         is usually a typo.
       - An empty name, or one of spaces only, is refused before anything is sent. A name longer than the server accepts
         fails with the server's message (the limit is the server's; the module does not guess it).
+      - The name must be text. Quote names that YAML reads as something else (V("2024"), V("yes"), V("1.10")); a number,
+        list or dictionary is refused before anything is sent, as in M(milestone.xprotect.user_defined_events).
       - Required unless O(id) is given.
-    type: str
+    type: raw
   id:
     description:
-      - The id of an existing event.
+      - The id of an existing event, a GUID. Anything else fails before a request is sent.
       - With O(state=present) and O(name), the event is renamed to O(name) if its name differs; renaming to a name another
         event already has is refused. Without O(name), the module only checks that the event exists and returns it.
       - With O(state=absent), this event is deleted; if O(name) is also given, it must be the event's current name
@@ -150,7 +152,8 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._module import 
 def main() -> None:
     module = XProtectModule(
         argument_spec=dict(
-            name=dict(type='str'),
+            # raw, checked by check_name: Ansible would turn a dict or a number into text and create an event of that name.
+            name=dict(type='raw'),
             id=dict(type='str'),
             state=dict(type='str', choices=['present', 'absent'], default='present'),
         ),

@@ -32,10 +32,12 @@ options:
   name:
     description:
       - Only the events with exactly this name (case and spaces count). Several events can share a name.
-    type: str
+      - The name must be text; quote names that YAML reads as something else (V("2024")).
+    type: raw
   id:
     description:
-      - Only the event with this id (compared case-insensitively). An unknown id gives an empty list.
+      - Only the event with this id (a GUID, compared case-insensitively). An unknown id gives an empty list; a value that is
+        not a GUID fails before a request is sent.
     type: str
   resources:
     description:
@@ -108,7 +110,7 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._module import 
 def main() -> None:
     module = XProtectModule(
         argument_spec=dict(
-            name=dict(type='str'),
+            name=dict(type='raw'),  # checked by check_name, as in user_defined_event
             id=dict(type='str'),
             resources=dict(type='bool', default=False),
             definitions=dict(type='bool', default=False),

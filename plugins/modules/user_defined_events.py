@@ -49,7 +49,7 @@ options:
       - "C(previous_name): if no event is named C(name) yet, the event named C(previous_name) is renamed to C(name)
         (created if neither exists). Once renamed, later runs find C(name) and do nothing. C(previous_name) must not be
         listed as a name of its own."
-      - "C(id): the event with this id must be named C(name); it is renamed if needed. Renaming to a name that another
+      - "C(id): the event with this id (a GUID) must be named C(name); it is renamed if needed. Renaming to a name that another
         event keeps is refused."
       - Every name may appear only once. Empty names and names of spaces only are refused before anything is sent.
         A name longer than the server accepts fails with the server's message (the limit is the server's; the module does not guess it).

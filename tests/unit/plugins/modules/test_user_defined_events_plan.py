@@ -22,6 +22,9 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._events import 
 )
 
 SYSTEM_ID = '85867627-b287-4439-9e55-a63701e1715b'
+# Ids that go through parse_entries must be GUIDs (as the API's are); the plan-only tests keep short ids.
+E1 = '00000000-0000-4000-8000-0000000000e1'
+E2 = '00000000-0000-4000-8000-0000000000e2'
 
 
 def event(ident, name, subtype='UserDefined', created='2026-01-01T00:00:00.0000000Z'):
@@ -49,7 +52,8 @@ def plan(existing, raw, state='present', purge=False):
     ([{'name': 'A', 'previous_name': 'A'}], 'previous_name is the same as name'),
     ([{'name': 'A', 'previous_name': 'B', 'id': 'x'}], 'gives both previous_name and id'),
     ([{'name': 'A', 'previous_name': 'Z'}, {'name': 'B', 'previous_name': 'Z'}], 'previous_name "Z" is given for more than one event'),
-    ([{'name': 'A', 'id': 'E1'}, {'name': 'B', 'id': 'e1'}], 'the id(s) e1 are given for more than one event'),
+    ([{'name': 'A', 'id': E1.upper()}, {'name': 'B', 'id': E1}], f'the id(s) {E1} are given for more than one event'),
+    ([{'name': 'A', 'id': 'e1'}], "events[0].id must be the id of an existing event, a GUID such as"),
     ([{'name': 'B', 'previous_name': 'A'}, 'A'], 'previous_name "A" is also listed'),
     ([{'name': 'A', 'id': ''}], 'events[0].id must be the id of an existing event'),
     ([{'name': ''}], 'events[0].name is empty'),
@@ -177,19 +181,19 @@ def test_previous_name_shared_by_several_events_is_an_error():
 
 def test_a_rename_by_id_may_not_duplicate_a_name_that_stays():
     with pytest.raises(EventConflictError, match='will still have that name'):
-        plan([event('e1', 'A'), event('e2', 'B')], [{'name': 'B', 'id': 'e1'}])
+        plan([event(E1, 'A'), event(E2, 'B')], [{'name': 'B', 'id': E1}])
 
 
 def test_renames_that_free_a_name_go_first():
-    existing = [event('e1', 'A'), event('e2', 'B')]
-    result = plan(existing, [{'name': 'B', 'id': 'e1'}, {'name': 'C', 'id': 'e2'}])
-    assert [(r.event['id'], r.name) for r in result.renames] == [('e2', 'C'), ('e1', 'B')]
-    swap = plan(existing, [{'name': 'B', 'id': 'e1'}, {'name': 'A', 'id': 'e2'}])
+    existing = [event(E1, 'A'), event(E2, 'B')]
+    result = plan(existing, [{'name': 'B', 'id': E1}, {'name': 'C', 'id': E2}])
+    assert [(r.event['id'], r.name) for r in result.renames] == [(E2, 'C'), (E1, 'B')]
+    swap = plan(existing, [{'name': 'B', 'id': E1}, {'name': 'A', 'id': E2}])
     assert len(swap.renames) == 2 and not swap.creates and not swap.deletes
 
 
 def test_a_name_freed_by_a_rename_is_created_again_when_listed():
-    result = plan([event('e1', 'A')], [{'name': 'B', 'id': 'e1'}, 'A'])
+    result = plan([event(E1, 'A')], [{'name': 'B', 'id': E1}, 'A'])
     assert [r.name for r in result.renames] == ['B'] and result.creates == ['A']
 
 
@@ -202,11 +206,11 @@ def test_duplicates_are_reported_and_left_alone_without_purge():
 
 
 def test_purge_keeps_the_oldest_of_duplicates_or_the_one_given_by_id():
-    existing = [event('e1', 'Door', created='2026-03-01'), event('e2', 'Door', created='2026-02-01')]
+    existing = [event(E1, 'Door', created='2026-03-01'), event(E2, 'Door', created='2026-02-01')]
     oldest = plan(existing, ['Door'], purge=True)
-    assert [item['id'] for item in oldest.deletes] == ['e1']
-    by_id = plan(existing, [{'name': 'Door', 'id': 'e1'}], purge=True)
-    assert [item['id'] for item in by_id.deletes] == ['e2']
+    assert [item['id'] for item in oldest.deletes] == [E1]
+    by_id = plan(existing, [{'name': 'Door', 'id': E1}], purge=True)
+    assert [item['id'] for item in by_id.deletes] == [E2]
 
 
 def test_purge_keeps_a_system_event_over_a_user_defined_namesake():

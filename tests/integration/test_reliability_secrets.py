@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, milestone.xprotect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Secrets: every module and role at -vvvv, in check and diff mode, succeeding and failing in every way we can
+provoke; no password and no access token may appear in the output, the results, any file the run writes, or
+the simulator's request log.
+
+The passwords are distinctive (quotes, colon, spaces, non-ASCII) and given through the environment, so the
+playbook file itself holds none; tokens are found by shape (every XProtect token is a JWT).
+"""
+
+from __future__ import annotations
+
+import os
+import typing as t
+
+import pytest
+import trustme
+
+from harness import run_playbook
+from reliability import TASK_SECONDS, Site, find_secrets, has_traceback, wait_idle
+
+from simulator.process import SimulatorProcess
+
+PASSWORD = 'Zq7 "secret": pässwörd'
+WRONG_PASSWORD = 'Wr0ng:Zq7 pässwörd'
+VIEWER_PASSWORD = 'V1ewer\'s pässwörd!'
+SECRETS = (PASSWORD, WRONG_PASSWORD, VIEWER_PASSWORD)
+
+PLAYBOOK = '''
+- hosts: localhost
+  gather_facts: false
+  vars:
+    sim: "{{ lookup('env', 'XPROTECT_SERVER_URL') }}"
+    wrong: "{{ lookup('env', 'RELIABILITY_WRONG_PASSWORD') }}"
+    viewer: "{{ lookup('env', 'RELIABILITY_VIEWER_PASSWORD') }}"
+    stale: "{{ lookup('env', 'RELIABILITY_STALE_TOKEN') }}"
+    ptz: {cameras: "{{ cameras }}", task: DefaultPtzPreset, preset: "{{ preset }}", wait_sleep: 0.05}
+  module_defaults:
+    ansible.builtin.uri:
+      url: "{{ sim }}/_simulator/faults"
+      method: POST
+      body_format: json
+      ca_path: "{{ lookup('env', 'XPROTECT_CA_PATH') }}"
+  tasks:
+    # -- every module and role succeeding ----------------------------------------------------------------------
+    - name: ok login
+      milestone.xprotect.login:
+      register: session
+    - name: ok events with the token
+      milestone.xprotect.user_defined_events:
+        access_token: "{{ session.access_token }}"
+        events: [Door forced, {name: Panic pressed, previous_name: Panic button}]
+        purge: true
+    - {name: ok event, milestone.xprotect.user_defined_event: {name: Fire alarm}}
+    - {name: ok info, milestone.xprotect.user_defined_event_info: {resources: true, definitions: true}}
+    - {name: ok cameras, milestone.xprotect.camera_info: {ptz_only: true, include: [ptz_presets, ptz_tasks]}}
+    - {name: ok ptz, milestone.xprotect.ptz_task: "{{ ptz }}"}
+    - {name: ok ptz device, milestone.xprotect.ptz_task: {cameras: "{{ cameras }}", task: GetDevicePresets, wait_sleep: 0.05}}
+    - name: ok events role
+      ansible.builtin.import_role: {name: milestone.xprotect.user_defined_events}
+      vars: {user_defined_events_list: [Door forced, Tamper alarm]}
+    - name: ok ptz role
+      ansible.builtin.import_role: {name: milestone.xprotect.ptz_preset_reset}
+      vars:
+        ptz_preset_reset_cameras: "{{ cameras }}"
+        ptz_preset_reset_preset: "{{ preset }}"
+        ptz_preset_reset_wait_sleep: 0.05
+        ptz_preset_reset_summary_file: "{{ out }}/ptz-summary.json"
+
+    # -- every module and role failing, and every kind of failure at least once -------------------------------
+    - {name: fail login wrong password, milestone.xprotect.login: {password: "{{ wrong }}"}, ignore_errors: true}
+    - {name: fail login without user, milestone.xprotect.login: {username: null, access_token: "{{ stale }}"}, ignore_errors: true}
+    - {name: fail cameras stale token, milestone.xprotect.camera_info: {access_token: "{{ stale }}", username: null, password: null},
+       ignore_errors: true}
+    - {name: fail cameras token with a line break, milestone.xprotect.camera_info: {access_token: "{{ stale }}\\nmore"}, ignore_errors: true}
+    - {name: fail cameras wrong CA, milestone.xprotect.camera_info: {ca_path: "{{ wrong_ca }}"}, ignore_errors: true}
+    - {name: fail event blank, milestone.xprotect.user_defined_event: {name: "   ", password: "{{ wrong }}"}, ignore_errors: true}
+    - {name: fail info bad id, milestone.xprotect.user_defined_event_info: {id: nope}, ignore_errors: true}
+    - {name: fail ptz no preset, milestone.xprotect.ptz_task: {cameras: "{{ cameras }}", task: DefaultPtzPreset}, ignore_errors: true}
+    - name: viewer events
+      milestone.xprotect.user_defined_events: {events: [Viewer event], username: viewer, password: "{{ viewer }}"}
+      ignore_errors: true
+    - name: fail roles wrong password
+      module_defaults: {group/milestone.xprotect.api_gateway: {password: "{{ wrong }}"}}
+      block:
+        - ansible.builtin.import_role: {name: milestone.xprotect.user_defined_events}
+          vars: {user_defined_events_list: [Door forced]}
+      rescue:
+        - ansible.builtin.import_role: {name: milestone.xprotect.ptz_preset_reset}
+          vars: {ptz_preset_reset_cameras: "{{ cameras }}", ptz_preset_reset_preset: "{{ preset }}"}
+          ignore_errors: true
+    - {name: arm 500, ansible.builtin.uri: {body: {fail_rate: 1.0, status: 500}}, check_mode: false}
+    - {name: fail events 500, milestone.xprotect.user_defined_events: {events: [Y]}, ignore_errors: true}
+    - {name: fail ptz 500, milestone.xprotect.ptz_task: "{{ ptz }}", ignore_errors: true}
+    - {name: arm latency, ansible.builtin.uri: {body: {fail_rate: 0, latency_ms: 1200}}, check_mode: false}
+    - {name: fail info timeout, milestone.xprotect.user_defined_event_info: {timeout: 0.4, retries: 0}, ignore_errors: true}
+    - {name: arm task error, ansible.builtin.uri: {body: {clear: true, task_outcome: error}}, check_mode: false}
+    - {name: fail ptz task error, milestone.xprotect.ptz_task: "{{ ptz | combine({'preset': other_preset}) }}", ignore_errors: true}
+    - {name: disarm, ansible.builtin.uri: {body: {clear: true}}, check_mode: false}
+'''
+
+#: Module tasks that must fail, in check mode and in apply mode.
+FAILING = ('fail login wrong password', 'fail login without user', 'fail cameras stale token', 'fail cameras token with a line break',
+           'fail cameras wrong CA', 'fail event blank', 'fail info bad id', 'fail ptz no preset', 'fail events 500', 'fail ptz 500',
+           'fail info timeout')
+#: Only in apply mode: check mode writes and invokes nothing, so there is nothing to refuse or to fail.
+FAILING_WHEN_APPLIED = ('viewer events', 'fail ptz task error')
+#: The first module task of each role: it passes in the "ok" run of the role and fails with the wrong password.
+ROLE_MODULE_TASKS = ("Apply the site's user-defined events", 'Read the PTZ cameras')
+
+
+@pytest.fixture(scope='module')
+def sim() -> t.Iterator[SimulatorProcess]:
+    with SimulatorProcess('--task-seconds', TASK_SECONDS, '--user', f'secrets:{PASSWORD}', '--user', f'viewer:{VIEWER_PASSWORD}:operator') as process:
+        yield process
+
+
+def scan(run: t.Any, folder: str, sim: SimulatorProcess, stale: str) -> list[str]:
+    """Every place a secret shows up: output, files written by the run (results, log, role summary), request log."""
+    places = {'stdout': run.stdout, 'stderr': run.stderr}
+    places.update({f'file {name}': text for name, text in run.files.items()})
+    for base, _dirs, names in os.walk(folder):
+        for name in names:
+            with open(os.path.join(base, name), encoding='utf-8', errors='replace') as handle:
+                places[f'file {name}'] = handle.read()
+    places['request log'] = repr(sim.requests_log())
+    return [f'{place}: {leak}' for place, text in places.items() for leak in find_secrets(text, SECRETS + (stale,))]
+
+
+@pytest.mark.parametrize('check', [True, False], ids=['check-diff', 'apply-diff'])
+def test_no_secret_in_output_results_files_or_logs(sim: SimulatorProcess, tmp_path: t.Any, check: bool) -> None:
+    sim.reset()
+    sim.api('POST', '/userDefinedEvents', {'name': 'Panic button'})
+    site = Site.read(sim)
+    others = [preset['name'] for preset in sim.api('GET', f'/cameras/{site.default_cameras[0]}/ptzPresets')[1]['array']
+              if preset['name'] != site.default_preset]
+    stale = sim.token('secrets', PASSWORD)
+    sim.faults(expire_tokens=True)
+    out = tmp_path / 'out'
+    out.mkdir()
+    wrong_ca = tmp_path / 'wrong-ca.pem'
+    trustme.CA().cert_pem.write_to_path(str(wrong_ca))
+    env = {'XPROTECT_USERNAME': 'secrets', 'XPROTECT_PASSWORD': PASSWORD, 'XPROTECT_RETRIES': '1',
+           'RELIABILITY_WRONG_PASSWORD': WRONG_PASSWORD, 'RELIABILITY_VIEWER_PASSWORD': VIEWER_PASSWORD, 'RELIABILITY_STALE_TOKEN': stale,
+           'ANSIBLE_LOG_PATH': str(out / 'ansible.log')}
+    extra = {'cameras': site.default_cameras[:1], 'preset': site.default_preset, 'other_preset': others[0], 'out': str(out),
+             'wrong_ca': str(wrong_ca)}
+    run = run_playbook(sim, PLAYBOOK, check=check, diff=True, verbosity=4, extra_vars=extra, env=env)
+    wait_idle(sim)
+
+    for record in run.results:
+        name = record['task']
+        if record['action'].startswith('milestone.xprotect.') and name not in ROLE_MODULE_TASKS:
+            should_fail = name in FAILING or (not check and name in FAILING_WHEN_APPLIED)
+            assert (record['status'] == 'failed') == should_fail, (name, record['result'])
+        assert not has_traceback(record['result']), (name, record['result'])
+    for name in ROLE_MODULE_TASKS:
+        assert [record['status'] for record in run.records(name)] == ['ok', 'failed'], name
+    assert {'ok login', 'fail login wrong password'} <= {record['task'] for record in run.results}
+    assert (out / 'ansible.log').stat().st_size > 0 and (out / 'ptz-summary.json').exists()
+    assert 'Traceback' not in run.output, run.explain()
+    leaks = scan(run, str(out), sim, stale)
+    assert not leaks, leaks

@@ -1,0 +1,311 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, milestone.xprotect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Bad input, property-based: every module's options with wrong types, empty and huge strings, Unicode,
+control characters, ids that are not GUIDs and conflicting options.
+
+Invalid input must end in a failure with a message, without a traceback, and before a single request is sent
+(the fake transport records every request). Arbitrary text in the options that do reach the server must never
+crash a module either. The examples are derandomized and bounded, so CI is reproducible and fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import re
+import typing as t
+from unittest import mock
+
+import pytest
+import responses
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ansible.module_utils import basic
+from ansible.module_utils.parsing.convert_bool import BOOLEANS
+from ansible_collections.milestone.xprotect.plugins.modules import (
+    camera_info,
+    login,
+    ptz_task,
+    user_defined_event,
+    user_defined_event_info,
+    user_defined_events,
+)
+
+try:
+    from ansible.module_utils.testing import patch_module_args
+except ImportError:  # ansible-core < 2.19
+    @contextlib.contextmanager
+    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
+        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode()
+        with mock.patch.object(basic, '_ANSIBLE_ARGS', serialized):
+            yield
+
+BASE = 'https://vms.example.com'
+PASSWORD = 'Hyp0thesis pässwörd'
+TOKEN_MARK = 'TOK-'
+GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+MODULES = {
+    'login': login.main,
+    'user_defined_event': user_defined_event.main,
+    'user_defined_events': user_defined_events.main,
+    'user_defined_event_info': user_defined_event_info.main,
+    'camera_info': camera_info.main,
+    'ptz_task': ptz_task.main,
+}
+#: Valid arguments of each module: a case replaces some of them with something invalid.
+VALID = {
+    'login': {},
+    'user_defined_event': {'name': 'Door forced'},
+    'user_defined_events': {'events': ['Door forced', {'name': 'Panic pressed', 'previous_name': 'Panic button'}]},
+    'user_defined_event_info': {'name': 'Door forced'},
+    'camera_info': {'name': 'Lobby*'},
+    'ptz_task': {'cameras': ['Lobby 0001 PTZ'], 'task': 'DefaultPtzPreset', 'preset': 'Home'},
+}
+
+
+# -- running a module against a fake transport -----------------------------------------------------------
+
+class Transport:
+    """Answers every request like a small, empty API Gateway and records it."""
+
+    def __init__(self, rsps: responses.RequestsMock) -> None:
+        self.calls: list[str] = []
+        for method in (responses.GET, responses.POST, responses.PUT, responses.PATCH, responses.DELETE):
+            rsps.add_callback(method, re.compile(r'.*'), callback=self.answer)
+
+    def answer(self, request: t.Any) -> tuple[int, dict[str, str], str]:
+        self.calls.append(f'{request.method} {request.url}')
+        path = request.path_url.split('?')[0].lower()
+        if path.endswith('/connect/token'):
+            return 200, {}, json.dumps({'access_token': 'eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl', 'expires_in': 3600, 'token_type': 'Bearer'})
+        if request.method == 'GET' and re.search(r'/(userdefinedevents|cameras|cameragroups|tasks|ptzpresets)$', path):
+            return 200, {}, json.dumps({'array': []})
+        if request.method == 'POST' and path.endswith('/userdefinedevents'):
+            name = json.loads(request.body)['name']
+            if len(name) > 256:
+                return 400, {}, json.dumps({'error': {'httpCode': 400, 'details': [{'errorText': 'Bad request: name is too long'}]}})
+            return 201, {}, json.dumps({'result': {'id': '0a1b2c3d-0000-4000-8000-00000000abcd', 'name': name, 'subtype': 'UserDefined'}})
+        return 404, {}, json.dumps({'error': {'httpCode': 404, 'details': [{'errorText': 'Not Found, the requested id does not exist'}]}})
+
+
+def run(module: str, overrides: dict[str, t.Any], *, connection: bool = True) -> tuple[dict[str, t.Any], str, list[str]]:
+    """Run ``module`` with its valid arguments, the connection and ``overrides``; return result, output and requests sent."""
+    args: dict[str, t.Any] = dict(server_url=BASE, username='admin', password=PASSWORD, retries=0) if connection else {}
+    args.update(VALID[module])
+    args.update(overrides)
+    args = {key: value for key, value in args.items() if value is not _UNSET}
+    output = io.StringIO()
+    environment = {key: value for key, value in os.environ.items() if not key.startswith('XPROTECT_')}
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps, mock.patch.dict(os.environ, environment, clear=True):
+        transport = Transport(rsps)
+        with patch_module_args(args), contextlib.redirect_stdout(output):
+            with pytest.raises(SystemExit):
+                MODULES[module]()
+    text = output.getvalue()
+    return json.loads(text), text, transport.calls
+
+
+def assert_clean(result: dict[str, t.Any], text: str, secrets: t.Sequence[str] = ()) -> None:
+    """No traceback anywhere, a message with every failure, no secret in the output."""
+    assert 'Traceback (most recent call last)' not in text, text
+    if result.get('failed'):
+        assert isinstance(result.get('msg'), str) and result['msg'].strip(), result
+    for secret in (PASSWORD,) + tuple(secrets):
+        for form in (secret, json.dumps(secret)[1:-1]):
+            assert form not in text, f'{form!r} is in the output'
+
+
+def assert_refused_before_any_request(module: str, overrides: dict[str, t.Any], *, connection: bool = True) -> dict[str, t.Any]:
+    result, text, calls = run(module, overrides, connection=connection)
+    assert result.get('failed') is True, (overrides, result)
+    assert calls == [], f'requests were sent for invalid input {overrides!r}: {calls}'
+    assert_clean(result, text, [value for value in overrides.values() if isinstance(value, str) and value.startswith(TOKEN_MARK)])
+    return result
+
+
+# -- strategies --------------------------------------------------------------------------------------------
+
+_UNSET = object()  # an option left out entirely
+
+text = st.text(st.characters(blacklist_categories=('Cs',)), max_size=30)
+huge = st.builds(lambda character, count: character * count, st.characters(blacklist_categories=('Cs',)), st.integers(300, 5000))
+any_text = st.one_of(text, huge, st.text(st.characters(min_codepoint=0, max_codepoint=31), min_size=1, max_size=10))
+#: Only whitespace, as str.strip() sees it: ASCII, control separators, no-break and ideographic spaces.
+blank = st.text(st.sampled_from(' \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u2003\u3000'), max_size=12)
+not_guid = st.one_of(
+    any_text,
+    st.uuids().map(lambda value: str(value)[:-1]),
+    st.uuids().map(lambda value: '{%s}' % value),
+    st.uuids().map(lambda value: str(value).replace('-', '')),
+    st.uuids().map(lambda value: str(value) + 'x'),
+).filter(lambda value: not GUID_RE.match(value.strip()))
+not_a_bool = text.filter(lambda value: value.lower().strip() not in {str(item) for item in BOOLEANS} and value.strip() not in ('1.0', '0.0'))
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+not_a_number = text.filter(lambda value: not _is_number(value))
+not_an_int = text.filter(lambda value: not re.fullmatch(r'\s*[-+]?\d+\s*', value) and not _is_number(value))
+bad_seconds = st.one_of(st.floats(max_value=0, allow_nan=False), st.sampled_from(['nan', 'inf', '-inf', 'NaN']),
+                        st.floats(min_value=604801, allow_nan=False, allow_infinity=False), not_a_number)
+#: server_url values that can never reach a server: no http(s) scheme, no host, a bad port or credentials.
+bad_urls = st.one_of(
+    st.sampled_from(['', 'vms.example.com', '//vms.example.com', 'ftp://vms.example.com', 'https://', 'https://[', 'https://[vms.example.com',
+                     'https://vms.example.com:0', 'https://vms.example.com:99999', 'https://vms.example.com:port',
+                     'https://automation:secret@vms.example.com', 'file:///etc/passwd']),
+    text.filter(lambda value: not value.strip().lower().startswith(('http://', 'https://')) or value != value.strip()),
+)
+#: access_token values that cannot be a bearer token: a line break, a space, a control or non-ASCII character.
+bad_tokens = st.builds(lambda head, bad, tail: TOKEN_MARK + head + bad + tail, text, st.sampled_from([' ', '\n', '\r\n', '\t', '\x00', 'é', '\u2028']),
+                       text)
+
+CONNECTION_CASES = st.one_of(
+    bad_urls.map(lambda url: {'server_url': url}),
+    bad_seconds.map(lambda seconds: {'timeout': seconds}),
+    st.floats(min_value=86401, allow_nan=False, allow_infinity=False).map(lambda seconds: {'timeout': seconds}),
+    st.one_of(st.integers(max_value=-1), not_an_int).map(lambda retries: {'retries': retries}),
+    not_a_bool.map(lambda value: {'validate_certs': value}),
+    text.map(lambda value: {'ca_path': '/nonexistent-xprotect-ca/' + value.replace('\x00', '')}),
+    bad_tokens.map(lambda token: {'access_token': token, 'username': _UNSET, 'password': _UNSET}),
+    st.just({'password': _UNSET}),
+    st.just({'username': _UNSET}),
+    st.just({'username': _UNSET, 'password': _UNSET}),
+    text.filter(lambda value: value not in ('basic', 'windows')).map(lambda value: {'auth_type': value}),
+)
+
+#: Items of user_defined_events' ``events`` that are refused.
+bad_event_items = st.one_of(
+    blank,
+    st.one_of(st.integers(), st.floats(allow_nan=False), st.booleans(), st.none(), st.lists(text, max_size=2)),
+    st.fixed_dictionaries({'previous_name': text}),
+    st.fixed_dictionaries({'name': text.filter(str.strip), 'colour': text}),
+    st.fixed_dictionaries({'name': st.one_of(blank, st.integers(), st.none(), st.lists(text, max_size=1))}),
+    st.fixed_dictionaries({'name': text.filter(str.strip), 'previous_name': text.filter(str.strip), 'id': st.uuids().map(str)}),
+    st.fixed_dictionaries({'name': text.filter(str.strip), 'id': not_guid}),
+    st.fixed_dictionaries({'name': text.filter(str.strip), 'previous_name': blank}),
+    text.filter(str.strip).map(lambda name: {'name': name, 'previous_name': name}),
+)
+
+MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
+    'login': st.one_of(
+        st.just({'username': _UNSET, 'password': _UNSET, 'access_token': 'eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl'}),
+    ),
+    'user_defined_event': st.one_of(
+        blank.map(lambda name: {'name': name}),
+        not_guid.map(lambda ident: {'id': ident}),
+        st.tuples(text, not_guid).map(lambda pair: {'name': pair[0] or 'x', 'id': pair[1], 'state': 'absent'}),
+        st.just({'name': _UNSET}),
+        text.filter(lambda value: value not in ('present', 'absent')).map(lambda value: {'state': value}),
+        # Not text: Ansible would turn it into text ("{'a': 1}") and the module would create an event of that name.
+        st.one_of(st.dictionaries(text, text, min_size=1, max_size=2), st.lists(text, max_size=3), st.integers(), st.floats(),
+                  st.booleans()).map(lambda value: {'name': value}),
+    ),
+    'user_defined_events': st.one_of(
+        st.tuples(st.lists(text.filter(str.strip), max_size=3, unique=True), bad_event_items, st.integers(0, 3)).map(
+            lambda case: {'events': case[0][:case[2]] + [case[1]] + case[0][case[2]:]}),
+        text.filter(str.strip).map(lambda name: {'events': [name, 'Other', name]}),
+        st.just({'state': 'absent', 'purge': True}),
+        st.just({'state': 'absent'}),  # with the rename in VALID: previous_name only works with state=present
+        st.dictionaries(text, text, min_size=1, max_size=2).map(lambda value: {'events': value}),
+        st.just({'events': _UNSET}),
+        not_a_bool.map(lambda value: {'purge': value}),
+    ),
+    'user_defined_event_info': st.one_of(
+        blank.map(lambda name: {'name': name}),
+        st.one_of(st.dictionaries(text, text, min_size=1, max_size=2), st.integers()).map(lambda value: {'name': value}),
+        not_guid.map(lambda ident: {'id': ident, 'name': _UNSET}),
+        not_a_bool.map(lambda value: {'resources': value}),
+    ),
+    'camera_info': st.one_of(
+        blank.map(lambda name: {'name': name}),
+        blank.map(lambda group: {'camera_group': group}),
+        st.one_of(blank, not_guid).map(lambda ident: {'id': ident}),
+        st.tuples(text.filter(str.strip), not_guid).map(lambda pair: {'camera_group': pair[0], 'id': pair[1]}),
+        st.one_of(st.integers(max_value=0), st.integers(min_value=65)).map(lambda number: {'concurrency': number}),
+        not_an_int.map(lambda value: {'concurrency': value}),
+        text.filter(lambda value: value not in ('ptz_presets', 'ptz_tasks')).map(lambda value: {'include': ['ptz_presets', value]}),
+        not_a_bool.map(lambda value: {'ptz_only': value}),
+    ),
+    'ptz_task': st.one_of(
+        st.lists(blank, max_size=3).map(lambda cameras: {'cameras': cameras}),
+        text.filter(lambda value: value.strip().lower() not in ('defaultptzpreset', 'getdevicepresets')).map(lambda value: {'task': value}),
+        st.one_of(blank, st.just(_UNSET)).map(lambda preset: {'preset': preset}),
+        text.filter(str.strip).map(lambda preset: {'task': 'GetDevicePresets', 'preset': preset}),
+        st.just({'task': 'GetDevicePresets', 'preset': _UNSET, 'wait': False}),
+        bad_seconds.map(lambda seconds: {'wait_timeout': seconds}),
+        bad_seconds.map(lambda seconds: {'wait_sleep': seconds}),
+        st.one_of(st.integers(max_value=0), st.integers(min_value=65)).map(lambda number: {'concurrency': number}),
+        st.one_of(st.integers(max_value=-1), st.sampled_from(['-1', '101%', '-5%', 'nan%', 'inf%', '1.5', '%', 'ten']), not_a_number,
+                  st.dictionaries(text, text, min_size=1, max_size=1), st.lists(st.integers(), min_size=1, max_size=2)).map(
+            lambda value: {'failure_tolerance': value}),
+        text.filter(lambda value: value not in ('fail', 'skip')).map(lambda value: {'missing_preset': value}),
+        st.just({'cameras': _UNSET}),
+    ),
+}
+
+
+# -- the properties ------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('module', sorted(MODULES))
+def test_valid_arguments_reach_the_server(module: str) -> None:
+    """The baseline the invalid cases change: with VALID arguments the module does send requests."""
+    result, text, calls = run(module, {})
+    assert calls, result
+    assert_clean(result, text)
+
+
+@pytest.mark.parametrize('module', sorted(MODULES))
+def test_invalid_connection_options_fail_before_any_request(module: str) -> None:
+    @SETTINGS
+    @given(CONNECTION_CASES)
+    def check(overrides: dict[str, t.Any]) -> None:
+        assert_refused_before_any_request(module, overrides)
+
+    check()
+
+
+@pytest.mark.parametrize('module', sorted(MODULES))
+def test_invalid_module_options_fail_before_any_request(module: str) -> None:
+    @SETTINGS
+    @given(MODULE_CASES[module])
+    def check(overrides: dict[str, t.Any]) -> None:
+        assert_refused_before_any_request(module, overrides)
+
+    check()
+
+
+ARBITRARY = {
+    'user_defined_event': any_text.map(lambda name: {'name': name}),
+    'user_defined_events': st.lists(st.one_of(any_text, any_text.map(lambda name: {'name': name})), min_size=1, max_size=4).map(
+        lambda events: {'events': events, 'purge': True}),
+    'user_defined_event_info': st.tuples(any_text, st.one_of(st.just(_UNSET), any_text)).map(lambda pair: {'name': pair[0], 'id': pair[1]}),
+    'camera_info': st.tuples(any_text, st.one_of(st.just(_UNSET), any_text)).map(lambda pair: {'name': pair[0], 'camera_group': pair[1]}),
+    'ptz_task': st.tuples(st.lists(any_text, min_size=1, max_size=3), any_text, any_text).map(
+        lambda case: {'cameras': case[0], 'task': case[1], 'preset': case[2]}),
+}
+
+
+@pytest.mark.parametrize('module', sorted(ARBITRARY))
+def test_arbitrary_text_never_crashes_a_module(module: str) -> None:
+    """Unicode, control characters and huge strings in the options that reach the server: a result, never a traceback."""
+    @SETTINGS
+    @given(ARBITRARY[module])
+    def check(overrides: dict[str, t.Any]) -> None:
+        result, text, calls = run(module, overrides)
+        assert_clean(result, text)
+        if any(isinstance(value, str) and not value.strip() for key, value in overrides.items() if key in ('name', 'preset', 'camera_group')):
+            assert calls == [], 'a blank name is refused before any request'
+
+    check()
