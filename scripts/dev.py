@@ -215,6 +215,8 @@ def test_environment(bindir: str, collections_root: str) -> dict:
     env['ANSIBLE_PYTHON_INTERPRETER'] = os.path.join(bindir, 'python')
     env['ANSIBLE_LOCALHOST_WARNING'] = 'false'
     env['ANSIBLE_INVENTORY_UNPARSED_WARNING'] = 'false'
+    # hypothesis keeps a cache of constants; keep it out of the checkout (and of the built collection)
+    env['HYPOTHESIS_STORAGE_DIRECTORY'] = os.path.join(BUILD, 'hypothesis')
     env.pop('PYTHONPATH', None)
     return env
 

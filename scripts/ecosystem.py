@@ -124,8 +124,12 @@ def check_release(test_bin: str, env: dict[str, str]) -> None:
         if shipped_by_mistake:
             raise SystemExit(f'error: the tarball ships {shipped_by_mistake[:5]}; fix build_ignore in galaxy.yml')
         clean = os.path.join(workdir, 'installed')
-        run([os.path.join(test_bin, 'ansible-galaxy'), 'collection', 'install', '-p', clean, tarballs[0]], cwd=workdir, env=env)
+        # Only the empty folder is searched: the collection being tested must come from the tarball.
         demo_env = dict(env, ANSIBLE_COLLECTIONS_PATH=clean)
+        run([os.path.join(test_bin, 'ansible-galaxy'), 'collection', 'install', '--force', '-p', clean, tarballs[0]], cwd=workdir, env=demo_env)
+        installed = os.path.join(clean, 'ansible_collections', 'milestone', 'xprotect', 'MANIFEST.json')
+        if not os.path.exists(installed):
+            raise SystemExit(f'error: the tarball did not install into {clean}')
         run([os.path.join(test_bin, 'python'), os.path.join(ROOT, 'scripts', 'demo.py')], cwd=workdir, env=demo_env)
         log(f'{os.path.basename(tarballs[0])} ({os.path.getsize(tarballs[0]) // 1024} KiB) installs and runs the demo')
 
