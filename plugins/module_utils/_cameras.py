@@ -386,10 +386,12 @@ def keep_ptz_cameras(client: t.Any, cameras: t.Sequence[Camera], *, workers: int
     """Only PTZ cameras. Where ``ptzEnabled`` is missing, a camera counts as PTZ if it offers preset tasks."""
     unknown = [camera for camera in cameras if ptz_capability(camera) is None]
     offers: dict[str, bool] = {}
-    for outcome in map_bounded(lambda camera: bool(read_ptz_tasks(client, camera)), unknown, workers=workers):
+    for outcome in map_bounded(lambda camera: read_ptz_tasks(client, camera), unknown, workers=workers):
         if outcome.error is not None:
             raise outcome.error
         offers[camera_id(outcome.item)] = bool(outcome.value)
+        # Keep what was read: it is the only sign of PTZ on such servers (the inventory's ptz group uses it).
+        outcome.item['ptz_tasks'] = list(outcome.value or [])
     return [camera for camera in cameras if ptz_capability(camera) or offers.get(camera_id(camera), False)]
 
 

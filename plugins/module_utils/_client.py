@@ -15,10 +15,12 @@ Envelopes (from Milestone's documentation): a collection answers ``{"array": [..
 from __future__ import annotations
 
 import dataclasses
+import http
 import math
 import os
 import random
 import re
+import threading
 import time
 import typing as t
 from urllib.parse import quote, urlencode, urlsplit
@@ -233,6 +235,8 @@ class XProtectClient:
         self._sleep = sleep
         self._token_url: str | None = None
         self._discovered = False
+        # Fleet work sends its first requests from several threads at once: discover only once.
+        self._discovery_lock = threading.Lock()
         self._secrets = [s for s in (settings.password, settings.access_token) if s]
         self._verify: bool | str = (settings.ca_path or True) if settings.validate_certs else False
         self._session = session if session is not None else self._build_session()
@@ -240,7 +244,6 @@ class XProtectClient:
         if settings.auth_type == 'windows' and settings.has_credentials:
             self._ntlm = self._load_ntlm()
         self.tokens = TokenManager(self._grant, can_login=settings.has_credentials, access_token=settings.access_token)
-        self.request_count = 0
         if urlsplit(self.base_url).scheme == 'http':
             self.warnings.append(f'server_url {self.base_url} uses plain http: the password and tokens cross the '
                                  'network unencrypted. Use https.')
@@ -277,6 +280,7 @@ class XProtectClient:
                                   pool_connections=2, pool_maxsize=pool)
         for path in ('/IDP/', '/API/IDP/'):
             session.mount(self.base_url + path, idp_adapter)
+        self._idp_adapter = idp_adapter
         return session
 
     def redact(self, text: str) -> str:
@@ -303,7 +307,6 @@ class XProtectClient:
     def _http(self, method: str, url: str, *, action: str, headers: dict | None = None, **kwargs: t.Any) -> t.Any:
         """Send one HTTP request (retries happen inside the adapter); map transport failures to typed errors."""
         path = urlsplit(url).path
-        self.request_count += 1
         try:
             # verify goes with every request: requests lets REQUESTS_CA_BUNDLE/CURL_CA_BUNDLE from the environment
             # override a session's verify, which would silently ignore ca_path and validate_certs=false.
@@ -370,6 +373,11 @@ class XProtectClient:
         """With ``api_discovery``, read where the IDP and the API Gateway live from the management server."""
         if self._discovered or not self.settings.api_discovery:
             return
+        with self._discovery_lock:
+            if not self._discovered:
+                self._discover_locked()
+
+    def _discover_locked(self) -> None:
         action = 'discover the API Gateway and identity provider'
         uris = self._http('GET', self.base_url + '/api/.well-known/uris', action=action)
         body = self._decode(uris)
@@ -386,6 +394,11 @@ class XProtectClient:
             self._token_url = str(config_body['token_endpoint'])
         else:
             self._token_url = idp + '/connect/token'
+        idp_adapter = getattr(self, '_idp_adapter', None)
+        if idp_adapter is not None:
+            # the IDP may live on another host than server_url: its token request is retried like a GET there too
+            token_parts = urlsplit(self._token_url)
+            self._session.mount(f'{token_parts.scheme}://{token_parts.netloc}{token_parts.path.rsplit("/connect/", 1)[0]}/', idp_adapter)
         self._discovered = True
 
     def _grant(self) -> dict[str, t.Any]:
@@ -496,8 +509,11 @@ class XProtectClient:
 
     def _status_error(self, method: str, path: str, status: int, body: t.Any, action: str) -> XProtectError:
         error_class = error_for_status(status)
-        reason = getattr(requests.status_codes, '_codes', {}).get(status, ('',))[0].replace('_', ' ') if HAS_REQUESTS else ''
-        summary = f'the server answered HTTP {status}' + (f' {reason.title()}' if reason else '')
+        try:
+            reason = http.HTTPStatus(status).phrase
+        except ValueError:
+            reason = ''
+        summary = f'the server answered HTTP {status}' + (f' {reason}' if reason else '')
         hint = None
         if status == 401:
             hint = ('The access_token was refused (expired or issued by another server) and no username/password were given '
@@ -521,14 +537,15 @@ class XProtectClient:
     def get_data(self, path: str, *, params: Query = None, action: str | None = None) -> dict[str, t.Any]:
         """GET one object and return its ``data``."""
         body = self.get(path, params=params, action=action)
-        return self._envelope(body, 'data', path, action)
+        return self._envelope(body, 'data', 'GET', path, action)
 
     def list(self, path: str, *, params: Query = None, action: str | None = None, page_size: int | None = None) -> list[dict[str, t.Any]]:
         """GET every item of a collection, following ``page``/``size`` to the end.
 
         The API returns no total, so paging stops at the first short page. A server that ignores paging
-        is detected (a page longer than asked for, or page 1 starting where page 0 did) so nothing is
-        counted twice.
+        is detected: a page longer than asked for is the whole collection, and a page 1 that starts where
+        page 0 did (``page`` ignored, ``size`` honoured) makes the client read the collection once without
+        paging rather than return only its first page.
         """
         size = page_size or self.settings.page_size
         base = list(params.items()) if isinstance(params, t.Mapping) else list(params or [])
@@ -536,22 +553,25 @@ class XProtectClient:
         first_marker: t.Any = None
         page = 0
         while True:
-            body = self.get(path, params=base + [('page', page), ('size', size)], action=action)
-            batch = self._envelope(body, 'array', path, action)
-            if not isinstance(batch, list):
-                raise UnexpectedResponseError(f'GET {path} answered "array" that is not a list', action=action or f'list {path}')
+            batch = self._array(self.get(path, params=base + [('page', page), ('size', size)], action=action), path, action)
             if not batch:
                 break
             marker = self._identity(batch[0])
             if page == 0:
                 first_marker = marker
             elif marker == first_marker:
-                break  # the server ignores paging and sent page 0 again
+                return self._array(self.get(path, params=base, action=action), path, action)
             items.extend(batch)
             if len(batch) != size:
                 break  # a short page is the last one; a longer one means the server sent everything
             page += 1
         return items
+
+    def _array(self, body: t.Any, path: str, action: str | None) -> list[dict[str, t.Any]]:
+        batch = self._envelope(body, 'array', 'GET', path, action)
+        if not isinstance(batch, list):
+            raise UnexpectedResponseError(f'GET {path} answered "array" that is not a list', action=action or f'list {path}')
+        return batch
 
     @staticmethod
     def _identity(item: t.Any) -> t.Any:
@@ -559,39 +579,55 @@ class XProtectClient:
             return item.get('id') or (item.get('relations') or {}).get('self', {}).get('id') or repr(sorted(item.items()))[:200]
         return repr(item)
 
-    def _envelope(self, body: t.Any, key: str, path: str, action: str | None) -> t.Any:
+    def _envelope(self, body: t.Any, key: str, method: str, path: str, action: str | None) -> t.Any:
         if not isinstance(body, dict) or key not in body:
-            raise UnexpectedResponseError(f'GET {path} answered without the "{key}" envelope the XProtect API uses',
-                                          action=action or f'read {path}')
+            raise UnexpectedResponseError(f'{method} {path} answered without the "{key}" envelope the XProtect API uses',
+                                          action=action or f'{method} {path}')
         return body[key]
 
-    def create(self, path: str, body: dict[str, t.Any], *, find_created: t.Callable[[], dict[str, t.Any] | None] | None = None,
-               action: str | None = None) -> dict[str, t.Any]:
-        """POST a new object and return the server's ``result``.
+    def _backoff(self, attempt: int) -> float:
+        """Seconds to wait before attempt ``attempt + 1``: exponential, with up to 50 % jitter."""
+        return self.settings.backoff_factor * (2 ** attempt) * (1 + random.random() / 2)
 
-        The adapter already repeats a POST that the gateway refused outright (429, 503). When a POST
-        fails ambiguously (a reset connection, a read timeout, 502 or 504) the object may exist already,
-        so ``find_created`` is asked first and the POST is repeated only if it finds nothing.
+    def _post_once(self, send: t.Callable[[], dict[str, t.Any]], look: t.Callable[[], dict[str, t.Any] | None] | None) -> dict[str, t.Any]:
+        """Send a POST that must not take effect twice (a create, a task invocation).
+
+        The adapter already repeats a POST that the gateway refused outright (429, 503). After an
+        ambiguous failure (a reset connection, a read timeout, 502, 504) the server may still be working
+        on it: wait first, then ``look`` for its effect, and send again only if there is none. The look
+        also follows the last attempt, so an effect is reported whenever there is one. Without ``look``
+        an ambiguous failure is never repeated.
         """
-        action = action or f'create {path}'
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
             try:
-                response = self.request('POST', path, body=body, action=action, expected=(200, 201))
-                return self._envelope(response.body, 'result', path, action)
+                return send()
             except XProtectError as error:
-                if not getattr(error, 'ambiguous', False) or find_created is None or attempt == attempts - 1:
+                if not error.ambiguous or look is None:
                     raise
-                existing = find_created()
-                if existing is not None:
-                    return existing
-                self._sleep(self.settings.backoff_factor * (2 ** attempt) * (1 + random.random() / 2))
+                self._sleep(self._backoff(attempt))
+                found = look()
+                if found is not None:
+                    return found
+                if attempt == attempts - 1:
+                    raise
         raise AssertionError('unreachable')  # pragma: no cover
+
+    def create(self, path: str, body: dict[str, t.Any], *, find_created: t.Callable[[], dict[str, t.Any] | None] | None = None,
+               action: str | None = None) -> dict[str, t.Any]:
+        """POST a new object and return the server's ``result`` (or, after an ambiguous failure, what ``find_created`` found)."""
+        action = action or f'create {path}'
+
+        def send() -> dict[str, t.Any]:
+            response = self.request('POST', path, body=body, action=action, expected=(200, 201))
+            return self._envelope(response.body, 'result', 'POST', path, action)
+
+        return self._post_once(send, find_created)
 
     def update(self, path: str, body: dict[str, t.Any], *, method: str = 'PATCH', action: str | None = None) -> dict[str, t.Any]:
         """PATCH (or PUT) an object and return the updated ``data``."""
         response = self.request(method, path, body=body, action=action or f'update {path}')
-        return self._envelope(response.body, 'data', path, action)
+        return self._envelope(response.body, 'data', method, path, action)
 
     def delete(self, path: str, *, action: str | None = None, missing_ok: bool = True) -> bool:
         """DELETE an object. Returns False if it was already gone (and ``missing_ok``)."""
@@ -616,28 +652,27 @@ class XProtectClient:
                     find_started: t.Callable[[], dict[str, t.Any] | None] | None = None) -> dict[str, t.Any]:
         """Invoke ``task`` on a resource (``POST path?task=<task>``) and return its ``result``.
 
-        An ambiguous failure is repeated only after ``find_started`` found no trace of the first attempt.
+        After an ambiguous failure the invocation is repeated only if ``find_started`` finds no trace of it.
         """
         action = action or f'invoke {task} on {path}'
-        attempts = self.settings.retries + 1
-        for attempt in range(attempts):
-            try:
-                response = self.request('POST', path, params=[('task', task)], body=body if body is not None else {}, action=action,
-                                        expected=(200, 201, 202))
-                return self._envelope(response.body, 'result', path, action)
-            except XProtectError as error:
-                if not getattr(error, 'ambiguous', False) or find_started is None or attempt == attempts - 1:
-                    raise
-                started = find_started()
-                if started is not None:
-                    return started
-                self._sleep(self.settings.backoff_factor * (2 ** attempt) * (1 + random.random() / 2))
-        raise AssertionError('unreachable')  # pragma: no cover
+
+        def send() -> dict[str, t.Any]:
+            response = self.request('POST', path, params=[('task', task)], body=body if body is not None else {}, action=action,
+                                    expected=(200, 201, 202))
+            return self._envelope(response.body, 'result', 'POST', path, action)
+
+        return self._post_once(send, find_started)
 
     # -- server tasks -------------------------------------------------------------------------------
 
     def get_task(self, task_id: str, *, action: str | None = None) -> dict[str, t.Any]:
         return self.get_data(f'tasks/{quote(str(task_id), safe="")}', action=action or f'read task {task_id}')
+
+    def stop_task(self, task_id: str) -> dict[str, t.Any]:
+        """Run ``TaskStop`` on a running task (it then ends in ``Error``); returns the ``result``."""
+        path = f'tasks/{quote(str(task_id), safe="")}'
+        response = self.request('POST', path, params=[('task', 'TaskStop')], body={}, action=f'stop task {task_id}')
+        return self._envelope(response.body, 'result', 'POST', path, f'stop task {task_id}')
 
     def cleanup_task(self, task_id: str) -> str:
         """Run ``TaskCleanup`` on a finished task. Returns ``cleaned``, ``gone`` or ``cleaned-legacy``.
@@ -657,9 +692,9 @@ class XProtectClient:
                 if error.status == 400 and any('missing next methodid' in text.lower() for text in error.details):
                     return 'cleaned-legacy'
                 # Cleaning up twice is harmless (the second finds nothing), so ambiguous failures are repeated.
-                if not getattr(error, 'ambiguous', False) or attempt == self.settings.retries:
+                if not error.ambiguous or attempt == self.settings.retries:
                     raise
-                self._sleep(self.settings.backoff_factor * (2 ** attempt))
+                self._sleep(self._backoff(attempt))
         raise AssertionError('unreachable')  # pragma: no cover
 
 

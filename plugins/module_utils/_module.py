@@ -52,7 +52,8 @@ def settings_from_params(params: t.Mapping[str, t.Any], **extra: t.Any) -> Conne
         auth_type=params.get('auth_type') or 'basic',
         validate_certs=params.get('validate_certs', True) is not False,
         ca_path=params.get('ca_path'),
-        timeout=float(params.get('timeout') or 30),
+        # 0 is kept (and refused by ConnectionSettings.check): only a missing value means the default
+        timeout=float(params['timeout']) if params.get('timeout') is not None else 30.0,
         retries=int(params['retries']) if params.get('retries') is not None else 3,
         access_token=params.get('access_token'),
         api_discovery=bool(params.get('api_discovery')),
@@ -104,5 +105,9 @@ class XProtectModule(AnsibleModule):
 
     def fail_from_error(self, error: XProtectError, **result: t.Any) -> t.NoReturn:
         message = self._client.redact(str(error)) if self._client is not None else str(error)
+        if error.ambiguous and error.method == 'POST':
+            # A write whose answer was lost may have been carried out: do not claim nothing changed.
+            message += ' The request may have taken effect although its answer was lost; run the task again to converge.'
+            result['changed'] = True
         result.setdefault('error', error.to_dict())
         self.fail_json(msg=message, **result)

@@ -293,6 +293,19 @@ def default_preset_name(presets: t.Iterable[t.Mapping[str, t.Any]]) -> str | Non
 
 # -- the runner ----------------------------------------------------------------------------------------
 
+def next_session_id(task: t.Mapping[str, t.Any], previous: int) -> int:
+    """The session id that step 1 of GetDevicePresets hands to step 2; without one, step 2 cannot run."""
+    value = task.get('sessionDataId')
+    try:
+        session = int(value) if not isinstance(value, bool) else 0
+    except (TypeError, ValueError):
+        session = 0
+    if session in (0, previous):
+        raise PtzError(f'step 1 of {GET_DEVICE_PRESETS} finished without a new session id for step 2 (sessionDataId {value!r}), '
+                       'so the presets read from the device were not applied')
+    return session
+
+
 def task_reference_id(task: t.Mapping[str, t.Any]) -> str | None:
     """The id of a task in ``GET /tasks`` (the data carries it in ``relations.self``, not in ``id``)."""
     ident = task.get('id') or ((task.get('relations') or {}).get('self') or {}).get('id')
@@ -406,10 +419,9 @@ class PtzRunner:
         for step in range(1, DEVICE_PRESET_STEPS + 1):
             result = self._invoke(run, {'sessionDataId': session})
             final = self._finish(run, result, start) or {}
-            next_session = final.get('sessionDataId')
-            if step == DEVICE_PRESET_STEPS or not isinstance(next_session, int) or next_session in (0, session):
+            if step == DEVICE_PRESET_STEPS:
                 break
-            session = next_session
+            session = next_session_id(final, session)
         after = read_ptz_presets(self.client, run.camera)
         run.after = sorted(preset_name(preset) for preset in after)
         run.preset_changes = preset_changes(before, after)
@@ -484,7 +496,7 @@ class PtzRunner:
             task = self.client.get_task(task_id, action=f'read task {task_id} before stopping it')
             if str(task.get('state', '')) in TERMINAL_STATES:
                 return
-            self.client.invoke_task(f'tasks/{task_id}', 'TaskStop', {}, action=f'stop task {task_id}')
+            self.client.stop_task(task_id)
         except XProtectError:
             pass
 

@@ -51,9 +51,8 @@ def certificate_refused(error: BaseException | None) -> bool:
 class XProtectRetry(Retry):  # type: ignore[misc,valid-type]
     """urllib3 ``Retry`` with the API's rules for POST and a jittered backoff from the first retry on."""
 
-    #: Extra methods whose 429/503 answers are retried; set per instance via ``post_statuses``.
+    #: Statuses whose answers to POST are retried (they prove the POST was not processed).
     post_statuses: frozenset[int] = POST_RETRY_STATUSES
-    backoff_base: float = 0.5
 
     def is_retry(self, method: str, status_code: int, has_retry_after: bool = False) -> bool:
         if method.upper() == 'POST' and 'POST' not in (self.allowed_methods or ()):
@@ -73,7 +72,8 @@ class XProtectRetry(Retry):  # type: ignore[misc,valid-type]
         if attempts == 0:
             return 0.0
         delay = self.backoff_factor * (2 ** (attempts - 1))
-        delay = min(delay, self.backoff_max)
+        # urllib3 1.26 (still common on RHEL controllers) has only the class attribute DEFAULT_BACKOFF_MAX
+        delay = min(delay, getattr(self, 'backoff_max', None) or getattr(self, 'DEFAULT_BACKOFF_MAX', 120))
         return delay + random.uniform(0, delay / 2)
 
     def get_retry_after(self, response: t.Any) -> float | None:

@@ -353,7 +353,7 @@ cameras:
         - Use the C(id) as O(milestone.xprotect.ptz_task#module:task).
       type: list
       elements: dict
-      returned: when O(include) contains V(ptz_tasks)
+      returned: when O(include) contains V(ptz_tasks), and with O(ptz_only) on servers whose cameras lack C(ptzEnabled)
       contains:
         id:
           description: Task id.

@@ -237,7 +237,7 @@ not_done:
     delete: [Old test event]
 '''
 
-from ansible_collections.milestone.xprotect.plugins.module_utils._errors import XProtectError
+from ansible_collections.milestone.xprotect.plugins.module_utils._errors import UnexpectedResponseError, XProtectError
 from ansible_collections.milestone.xprotect.plugins.module_utils._events import (
     EventError,
     EventWriter,
@@ -256,7 +256,13 @@ def fail_partway(module: XProtectModule, error: XProtectError, result: dict) -> 
     """Fail with what was done, so the user knows the state and can simply run the task again."""
     done = len(result['created']) + len(result['renamed']) + len(result['deleted'])
     summary = (f'{done} write(s) succeeded before this failure (see created, renamed, deleted); the rest is listed in not_done. '
-               'Fix the cause and run the task again: it continues from where it stopped.') if done else 'Nothing was changed.'
+               'Fix the cause and run the task again: it continues from where it stopped.') if done else ''
+    if error.ambiguous or isinstance(error, UnexpectedResponseError):
+        # The failed write's answer was lost or unreadable: the server may have carried it out.
+        summary += ' The last write may have taken effect although its answer was lost; the next run finds out and converges.'
+        result['changed'] = True
+    elif not done:
+        summary = 'Nothing was changed.'
     module.fail_json(msg=module.client.redact(f'{error} {summary}'), error=error.to_dict(), **result)
 
 

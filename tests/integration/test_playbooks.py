@@ -192,3 +192,35 @@ def test_camera_report_playbook_writes_both_reports(simulator, tmp_path):
     assert len(csv_lines) == 1 + len(body['array'])
     assert all(camera['name'] in markdown for camera in body['array'])
     assert simulator.stats()['requests']['POST'] == 0
+
+
+def test_events_role_requires_the_list_so_a_typo_cannot_purge_everything(simulator):
+    run = run_playbook(simulator, '''
+- hosts: localhost
+  gather_facts: false
+  roles:
+    - role: milestone.xprotect.user_defined_events
+      vars:
+        user_defined_events: [Door forced]   # misspelled: the role's variable is user_defined_events_list
+        user_defined_events_purge: true
+''')
+    assert run.rc != 0
+    assert 'user_defined_events_list' in run.output and 'missing required arguments' in run.output, run.explain()
+    assert simulator.stats()['token_grants'] == 0
+
+
+def test_fleet_reset_matches_ids_in_any_case(simulator):
+    simulator.faults(task_seconds=0.1)
+    status, body = simulator.api('GET', '/cameras')
+    camera = sorted((c for c in body['array'] if c['ptzEnabled']), key=lambda c: c['name'])[0]
+    run = run_playbook(simulator, '''
+- hosts: localhost
+  gather_facts: false
+  roles:
+    - role: milestone.xprotect.ptz_preset_reset
+      vars:
+        ptz_preset_reset_job: refresh_from_devices
+        ptz_preset_reset_cameras: [%s]
+''' % camera['id'].upper())
+    assert status == 200 and run.rc == 0, run.explain()
+    assert run.result('Add up the batches')['ansible_facts']['ptz_preset_reset_summary']['cameras'] == 1

@@ -465,3 +465,69 @@ def test_list_tasks_uses_valueless_flags(mock):
     mock.add(responses.GET, REST + '/cameras/c1/ptzPresets?tasks&noData',
              json={'tasks': [{'id': 'DefaultPtzPreset', 'displayName': 'Set default PTZ preset'}]})
     assert make_client().list_tasks('cameras/c1/ptzPresets') == [{'id': 'DefaultPtzPreset', 'displayName': 'Set default PTZ preset'}]
+
+
+# -- lost answers, paging fallbacks and library compatibility -----------------------------------------
+
+def test_a_lost_answer_on_the_only_attempt_is_still_looked_up(mock):
+    add_token(mock)
+    mock.add(responses.POST, REST + '/userDefinedEvents', json=envelope_error(504, 'Gateway Timeout'), status=504)
+    events = []
+
+    def sleep(seconds):
+        events.append(('sleep', seconds))
+
+    def find_created():
+        events.append(('look', None))
+        return {'id': 'e1', 'name': 'A'}
+
+    client = XProtectClient(ConnectionSettings(server_url=BASE, username='admin', password=PASSWORD, retries=0, backoff_factor=0.01),
+                            sleep=sleep)
+    assert client.create('userDefinedEvents', {'name': 'A'}, find_created=find_created) == {'id': 'e1', 'name': 'A'}
+    assert [kind for kind, _seconds in events] == ['sleep', 'look'], 'the server gets time to finish before the look'
+
+
+def test_a_lost_answer_that_left_no_trace_fails_after_the_last_look(mock):
+    add_token(mock)
+    mock.add(responses.POST, REST + '/userDefinedEvents', json=envelope_error(502, 'Bad Gateway'), status=502)
+    looks = []
+    with pytest.raises(ServerError) as caught:
+        make_client(retries=1).create('userDefinedEvents', {'name': 'A'}, find_created=lambda: looks.append(1))
+    assert caught.value.ambiguous
+    assert len(calls_to(mock, 'POST', REST)) == 2 and len(looks) == 2
+
+
+def test_a_server_that_ignores_page_but_honours_size_is_read_without_paging(mock):
+    add_token(mock)
+    items = [{'id': f'c{i}'} for i in range(1200)]
+
+    def callback(request):
+        query = urllib.parse.parse_qs(urllib.parse.urlsplit(request.url).query)
+        if 'size' in query:
+            return 200, {}, json.dumps({'array': items[:int(query['size'][0])]})
+        return 200, {}, json.dumps({'array': items})
+
+    mock.add_callback(responses.GET, REST + '/cameras', callback=callback)
+    assert make_client().list('cameras') == items
+    assert [call.request.url.split('?')[1] if '?' in call.request.url else '' for call in calls_to(mock, 'GET', REST)] == [
+        'page=0&size=500', 'page=1&size=500', '']
+
+
+def test_stop_task(mock):
+    add_token(mock)
+    mock.add(responses.POST, REST + '/tasks/9?task=TaskStop', json={'result': {'state': 'Success'}})
+    assert make_client().stop_task('9') == {'state': 'Success'}
+
+
+def test_backoff_works_with_urllib3_1_26_which_has_no_backoff_max_attribute():
+    from ansible_collections.milestone.xprotect.plugins.module_utils._retry import build_retry
+    retry = build_retry(3).increment('GET', '/x', response=None, error=None)
+    retry.__dict__.pop('backoff_max', None)
+    assert 0.5 <= retry.get_backoff_time() <= 0.75
+
+
+def test_error_messages_name_the_method_of_a_bad_envelope(mock):
+    add_token(mock)
+    mock.add(responses.PATCH, REST + '/userDefinedEvents/e1', json={'event': {}})
+    with pytest.raises(UnexpectedResponseError, match='PATCH userDefinedEvents/e1 answered without the "data" envelope'):
+        make_client().update('userDefinedEvents/e1', {'name': 'B'})

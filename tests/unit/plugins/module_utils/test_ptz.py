@@ -381,3 +381,16 @@ def test_results_are_plain_data(mock):
     assert json.loads(json.dumps(data)) == data
     assert set(data) == {'camera_id', 'camera_name', 'task', 'status', 'changed', 'task_id', 'task_ids', 'state', 'progress', 'duration',
                          'error', 'error_code', 'tasks_left_behind', 'preset'}
+
+
+@pytest.mark.parametrize('value, expected', [(6, 6), ('7', 7)])
+def test_step_two_gets_the_session_id_of_step_one(value, expected):
+    from ansible_collections.milestone.xprotect.plugins.module_utils._ptz import next_session_id  # pylint: disable=import-outside-toplevel
+    assert next_session_id({'sessionDataId': value}, 0) == expected
+
+
+@pytest.mark.parametrize('task', [{}, {'sessionDataId': 0}, {'sessionDataId': None}, {'sessionDataId': 'x'}, {'sessionDataId': True}])
+def test_a_step_one_without_a_session_id_is_an_error_not_a_quiet_success(task):
+    from ansible_collections.milestone.xprotect.plugins.module_utils._ptz import next_session_id  # pylint: disable=import-outside-toplevel
+    with pytest.raises(PtzError, match='finished without a new session id for step 2'):
+        next_session_id(task, 0)

@@ -384,3 +384,16 @@ def test_ca_path_wins_over_a_ca_bundle_named_in_the_environment(gateway, capsys,
     monkeypatch.setenv('REQUESTS_CA_BUNDLE', '/etc/ssl/certs/some-other-bundle.crt')
     run(user_defined_event_info, capsys, ca_path=str(ca_file))
     assert [call.request.req_kwargs['verify'] for call in gateway.mock.calls] == [str(ca_file)] * 2
+
+
+def test_a_write_whose_answer_stays_lost_is_not_reported_as_nothing_changed(gateway, capsys):
+    # every create answers 502 and creates nothing: after the retries and lookups the module must still not claim
+    # that nothing changed, because a lost answer may hide a write that happened
+    gateway.post_status = [(502, False)] * 4
+    single = run(user_defined_event, capsys, name='Door', retries=0)
+    assert single['failed'] and single['changed']
+    assert 'may have taken effect although its answer was lost' in single['msg']
+    gateway.post_status = [(502, False)] * 4
+    whole = run(user_defined_events, capsys, events=['Gate'], retries=0)
+    assert whole['failed'] and whole['changed'] and 'Nothing was changed' not in whole['msg']
+    assert 'may have taken effect although its answer was lost' in whole['msg']
