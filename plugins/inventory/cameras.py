@@ -361,11 +361,10 @@ def used_groups(groups: t.Sequence[t.Mapping[str, t.Any]], host_ids: t.Collectio
 
 # -- reading the server --------------------------------------------------------------------------------
 
-def read_groups(client: t.Any, camera_ids: t.Collection[str], *, include_disabled: bool, workers: int) -> list[dict[str, t.Any]]:
+def group_records(tree: t.Any, members: t.Mapping[str, t.Sequence[t.Mapping[str, t.Any]]],
+                  camera_ids: t.Collection[str]) -> list[dict[str, t.Any]]:
     """Camera groups as plain records (cacheable): id, name, path, parent id, and the ids of listed cameras."""
-    tree, _top = read_camera_groups(client, workers=workers)
     order = list(tree.groups)
-    members = cameras_by_group(client, order, include_disabled=include_disabled, workers=workers)
     parents = {child: parent for parent, children in tree.children.items() for child in children}
     return [{'id': ident, 'name': camera_name(tree.groups[ident]), 'path': tree.paths[ident], 'parent': parents.get(ident),
              'cameras': [camera_id(camera) for camera in members.get(ident, []) if camera_id(camera) in camera_ids]}
@@ -374,11 +373,13 @@ def read_groups(client: t.Any, camera_ids: t.Collection[str], *, include_disable
 
 def read_inventory(client: t.Any, selection: CameraSelection, *, by_groups: bool, workers: int) -> dict[str, t.Any]:
     """Everything the inventory is built from: the selected cameras and, if asked, the camera groups."""
-    cameras = select_cameras(client, selection, workers=workers)
-    groups: list[dict[str, t.Any]] = []
-    if by_groups:
-        groups = read_groups(client, {camera_id(camera) for camera in cameras}, include_disabled=selection.include_disabled,
-                             workers=workers)
+    if not by_groups:
+        return {'cameras': select_cameras(client, selection, workers=workers), 'groups': []}
+    # every camera group and its cameras are read once, and serve both camera_group and the groups
+    tree, top = read_camera_groups(client, workers=workers)
+    members = cameras_by_group(client, list(tree.groups), include_disabled=selection.include_disabled, workers=workers)
+    cameras = select_cameras(client, selection, workers=workers, known_groups=(tree, top), known_members=members)
+    groups = group_records(tree, members, {camera_id(camera) for camera in cameras})
     return {'cameras': cameras, 'groups': groups}
 
 

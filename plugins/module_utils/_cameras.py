@@ -272,12 +272,21 @@ def group_miss(reference: str, tree: GroupTree, *, top_level: t.Sequence[str]) -
     return text + f"; the top-level groups are: {summarize(top_names, ', ') or 'none'}"
 
 
-def find_camera_group(client: t.Any, reference: str, *, workers: int = DEFAULT_CONCURRENCY) -> tuple[dict[str, t.Any], list[str]]:
+def find_camera_group(client: t.Any, reference: str, *, workers: int = DEFAULT_CONCURRENCY,
+                      known: tuple[GroupTree, list[str]] | None = None) -> tuple[dict[str, t.Any], list[str]]:
     """The camera group with this id or exact name, and the ids of it and all its subgroups.
 
     A name may fit groups at any depth; more than one is an error that lists their paths and ids.
+    ``known`` is every camera group already read (``read_camera_groups``); given, the server is not asked again.
     """
     reference = reference.strip()
+    if known is not None:
+        tree, level = known
+        if is_id(reference):
+            if reference.lower() not in tree.groups:
+                raise CameraSelectionError(f'no camera group has the id {reference}', action='find the camera group', status=404)
+            return tree.groups[reference.lower()], tree.subtree(reference.lower())
+        return _match_group(tree, level, reference)
     tree = GroupTree()
     if is_id(reference):
         try:
@@ -290,6 +299,10 @@ def find_camera_group(client: t.Any, reference: str, *, workers: int = DEFAULT_C
     top = client.list('cameraGroups', action='list the camera groups')
     level = [tree.add(group, None) for group in top]
     _walk(client, tree, list(level), workers)
+    return _match_group(tree, level, reference)
+
+
+def _match_group(tree: GroupTree, level: list[str], reference: str) -> tuple[dict[str, t.Any], list[str]]:
     matches = [ident for ident, group in tree.groups.items() if camera_name(group) == reference]
     if not matches:
         raise CameraSelectionError(group_miss(reference, tree, top_level=level), action='find the camera group')
@@ -409,15 +422,22 @@ class CameraSelection:
     include: tuple[str, ...] = ()
 
 
-def select_cameras(client: t.Any, selection: CameraSelection, *, workers: int = DEFAULT_CONCURRENCY) -> list[Camera]:
+def select_cameras(client: t.Any, selection: CameraSelection, *, workers: int = DEFAULT_CONCURRENCY,
+                   known_groups: tuple[GroupTree, list[str]] | None = None,
+                   known_members: t.Mapping[str, list[Camera]] | None = None) -> list[Camera]:
     """Cameras matching ``selection`` in a stable order, with the PTZ details asked for.
 
     A camera asked for by id is returned whether enabled or not (the API does the same); an unknown id
-    is an error. Filters that match nothing give an empty list.
+    is an error. Filters that match nothing give an empty list. ``known_groups`` and ``known_members``
+    (every camera group and the cameras each lists, read with the same ``include_disabled``) spare the
+    server a second reading of the camera groups.
     """
     if selection.camera_group:
-        _group, subtree = find_camera_group(client, selection.camera_group, workers=workers)
-        cameras = group_cameras(client, subtree, include_disabled=selection.include_disabled or bool(selection.ident), workers=workers)
+        _group, subtree = find_camera_group(client, selection.camera_group, workers=workers, known=known_groups)
+        if known_members is not None and not selection.ident:
+            cameras = unique_by_id(camera for ident in subtree for camera in known_members.get(ident, []))
+        else:
+            cameras = group_cameras(client, subtree, include_disabled=selection.include_disabled or bool(selection.ident), workers=workers)
         if selection.ident:
             get_camera(client, selection.ident)  # an unknown id must be an error, not an empty list
     elif selection.ident:

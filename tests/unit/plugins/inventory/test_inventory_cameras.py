@@ -242,6 +242,26 @@ def test_camera_group_and_ptz_filters(mock, tmp_path):
     assert hosts_of(load(tmp_path, {'ptz_only': True, 'group_by_camera_groups': False}), 'all') == ['gate_ptz', 'lobby_0004_ptz']
 
 
+@pytest.mark.parametrize('options', [{'camera_group': 'Lobby'}, {'camera_group': 'Lobby', 'include_disabled': True},
+                                     {'camera_group': guid(1, 'g')}, {'camera_group': 'Lobby North'}])
+def test_a_camera_group_filter_with_group_by_camera_groups_reads_each_group_once(mock, tmp_path, options):
+    gateway = site(mock)
+    grouped = load(tmp_path, options)
+    group_reads = [path for _method, path, _query in gateway.log if path.startswith('cameraGroups')]
+    assert len(group_reads) == len(set(group_reads)), 'no camera group path is read twice'
+    del gateway.log[:]
+    ungrouped = load(tmp_path, dict(options, group_by_camera_groups=False), name='other.xprotect.yml')
+    assert hosts_of(grouped, 'all') == hosts_of(ungrouped, 'all'), 'the same cameras, whether the groups were read or not'
+    assert hosts_of(grouped, 'disabled') == hosts_of(ungrouped, 'disabled')
+
+
+def test_an_unknown_camera_group_is_an_error_with_group_by_camera_groups_too(mock, tmp_path):
+    site(mock)
+    for reference, expected in (('Lobb', "no camera group is named 'Lobb'"), (guid(9, 'g'), f"no camera group has the id {guid(9, 'g')}")):
+        with pytest.raises(AnsibleParserError, match=re.escape(expected)):
+            parse_directly(tmp_path, {'camera_group': reference, 'group_by_camera_groups': True})
+
+
 def test_ptz_details_only_when_asked(mock, tmp_path):
     gateway = site(mock)
     inventory = load(tmp_path, {'include': ['ptz_presets'], 'group_by_camera_groups': False})
