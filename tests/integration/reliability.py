@@ -44,7 +44,6 @@ from simulator.process import SimulatorError, SimulatorProcess
 sys.path.insert(0, collections_path())
 
 # pylint: disable=wrong-import-position
-from ansible.module_utils import basic  # noqa: E402
 from ansible_collections.milestone.xprotect.plugins.module_utils import _client, _module  # noqa: E402
 from ansible_collections.milestone.xprotect.plugins.modules import (  # noqa: E402
     camera_info,
@@ -55,15 +54,7 @@ from ansible_collections.milestone.xprotect.plugins.modules import (  # noqa: E4
     user_defined_events,
 )
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
-        """Expose ``args`` to AnsibleModule as older ansible-core reads them."""
-        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode()
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', serialized):
-            yield
+from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_args import patch_module_args  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 OUTPUT = os.path.join(ROOT, 'tests', 'output')

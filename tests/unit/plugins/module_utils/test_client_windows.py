@@ -22,7 +22,7 @@ from requests_ntlm import HttpNtlmAuth
 from ansible_collections.milestone.xprotect.plugins.module_utils._client import ConnectionSettings, XProtectClient
 from ansible_collections.milestone.xprotect.plugins.module_utils._errors import AuthenticationError, ConfigurationError, NotFoundError
 from ansible_collections.milestone.xprotect.plugins.modules import user_defined_event_info
-from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.test_camera_info import patch_module_args
+from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_args import patch_module_args
 
 BASE = 'https://vms.example.com'
 IDP_TOKEN = BASE + '/IDP/connect/token'

@@ -24,7 +24,6 @@ import responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ansible.module_utils import basic
 from ansible.module_utils.parsing.convert_bool import BOOLEANS
 from ansible_collections.milestone.xprotect.plugins.modules import (
     camera_info,
@@ -35,14 +34,7 @@ from ansible_collections.milestone.xprotect.plugins.modules import (
     user_defined_events,
 )
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core < 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
-        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode()
-        with mock.patch.object(basic, '_ANSIBLE_ARGS', serialized):
-            yield
+from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_args import patch_module_args
 
 BASE = 'https://vms.example.com'
 PASSWORD = 'Hyp0thesis pässwörd'

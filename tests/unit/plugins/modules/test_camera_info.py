@@ -5,15 +5,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import typing as t
-from unittest import mock as unittest_mock
 
 import pytest
 import yaml
 
-from ansible.module_utils import basic
 
 from ansible_collections.milestone.xprotect.plugins.module_utils._module import CONNECTION_OPTIONS
 from ansible_collections.milestone.xprotect.plugins.modules import camera_info
@@ -28,14 +25,7 @@ from ansible_collections.milestone.xprotect.tests.unit.plugins.module_utils.test
     mock,
 )
 
-try:
-    from ansible.module_utils.testing import patch_module_args
-except ImportError:  # ansible-core before 2.19
-    @contextlib.contextmanager
-    def patch_module_args(args: dict[str, t.Any] | None = None) -> t.Iterator[None]:
-        serialized = json.dumps({'ANSIBLE_MODULE_ARGS': args or {}}).encode()
-        with unittest_mock.patch.object(basic, '_ANSIBLE_ARGS', serialized):
-            yield
+from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_args import argument_spec_of, patch_module_args
 
 
 def run_module(main: t.Callable[[], None], args: dict[str, t.Any], capsys: t.Any) -> dict[str, t.Any]:
@@ -104,11 +94,7 @@ def test_concurrency_is_bounded(mock, capsys):
 
 def test_documented_options_match_the_argument_spec():
     documentation = yaml.safe_load(camera_info.DOCUMENTATION)
-    with patch_module_args({'server_url': BASE, 'access_token': TOKEN}):
-        with unittest_mock.patch.object(basic.AnsibleModule, '__init__', autospec=True, side_effect=SystemExit) as init:
-            with pytest.raises(SystemExit):
-                camera_info.main()
-    spec = init.call_args.kwargs['argument_spec']
+    spec = argument_spec_of(camera_info.main, {'server_url': BASE, 'access_token': TOKEN})
     assert set(spec) - set(CONNECTION_OPTIONS) == set(documentation['options'])
     for name, option in documentation['options'].items():
         assert spec[name]['type'] == option['type'], name

@@ -24,7 +24,8 @@ from ansible_collections.milestone.xprotect.tests.unit.plugins.module_utils.test
     make_preset,
     mock,
 )
-from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.test_camera_info import patch_module_args, run_module
+from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_args import argument_spec_of
+from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.test_camera_info import run_module
 
 
 def fleet(mock_rsps: t.Any, count: int = 4) -> FakeGateway:
@@ -134,11 +135,7 @@ def test_wait_false_returns_the_started_tasks(mock, capsys):
 
 def test_documented_options_and_returns_match_the_module():
     documentation = yaml.safe_load(ptz_task.DOCUMENTATION)
-    with patch_module_args({'server_url': BASE, 'access_token': TOKEN}):
-        with unittest_mock.patch.object(basic.AnsibleModule, '__init__', autospec=True, side_effect=SystemExit) as init:
-            with pytest.raises(SystemExit):
-                ptz_task.main()
-    spec = init.call_args.kwargs['argument_spec']
+    spec = argument_spec_of(ptz_task.main, {'server_url': BASE, 'access_token': TOKEN})
     assert set(spec) - set(CONNECTION_OPTIONS) == set(documentation['options'])
     for name, option in documentation['options'].items():
         assert spec[name]['type'] == option['type'], name
