@@ -34,7 +34,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 VENVS = os.path.join(ROOT, '.venvs')
 # Outside the checkout: ansible-test lists a collection's files with git when it finds a repository above
 # the working directory, and would see nothing of a git-ignored build folder.
-BUILD = os.path.join(tempfile.gettempdir(), 'milestone-xprotect-build-' + hashlib.sha256(ROOT.encode()).hexdigest()[:10])
+# XPROTECT_BUILD_DIR gives a run its own staging folder, so that two test runs of one checkout can go on side by side.
+BUILD = os.environ.get('XPROTECT_BUILD_DIR') or os.path.join(
+    tempfile.gettempdir(), 'milestone-xprotect-build-' + hashlib.sha256(ROOT.encode()).hexdigest()[:10])
 NAMESPACE, NAME = 'milestone', 'xprotect'
 
 # Paths never copied into the staged collection: version control, environments, build and test output.
