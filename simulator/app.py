@@ -51,7 +51,7 @@ def classify(path: str) -> str:
 
 
 def unauthorized_response(state: SimState) -> web.Response:
-    """401 for a missing, unknown or expired bearer token; body per --unauthorized-body (not observed, notes §7)."""
+    """401 for a missing, unknown or expired bearer token; body per --unauthorized-body (not observed, docs/xprotect-api.md §7)."""
     error = ApiError(401, headers={"WWW-Authenticate": "Bearer"})
     if state.config.unauthorized_body == "empty":
         response = web.Response(status=401)
@@ -180,5 +180,6 @@ def create_app(state: SimState) -> web.Application:
     """The application serving ``state``."""
     app = web.Application(client_max_size=16 * 1024 * 1024)
     app[STATE_KEY] = state
-    app.router.add_route("*", "/{tail:.*}", handle)
+    # [\s\S]: a path with an encoded line break (%0A) is a path like any other, not aiohttp's text/plain 404.
+    app.router.add_route("*", r"/{tail:[\s\S]*}", handle)
     return app

@@ -1,7 +1,7 @@
 """Command line switches and the immutable configuration built from them.
 
-Every behaviour that ``API_NOTES.md`` marks as inferred ([I]) and that a client could depend on is a
-switch here, so tests can exercise both variants.  ``README.md`` maps each switch to its notes item.
+Every behaviour that ``docs/xprotect-api.md`` marks as inferred and that a client could depend on is a
+switch here, so tests can exercise both variants.  ``README.md`` maps each switch to its section there.
 """
 
 from __future__ import annotations

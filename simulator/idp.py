@@ -1,5 +1,5 @@
 """Identity provider (``/IDP/connect/token``, also reachable through the gateway at ``/API/IDP/...``) and
-the unauthenticated discovery documents (notes §0, §1). Basic users log in with the password grant, Windows
+the unauthenticated discovery documents (docs/xprotect-api.md §0, §1). Basic users log in with the password grant, Windows
 users with the windows_credentials grant and an NTLM handshake (``ntlm.py``).
 
 Tokens look like the real RS256 JWTs (three base64url parts, standard claims) but are signed with an
@@ -31,8 +31,16 @@ from .util import dumps
 LOG = logging.getLogger("simulator")
 
 CLIENT_ID = "GrantValidatorClient"
+# Milestone's WebRTC sample (2025 R1) logs in with VmsClient, which also hands out a refresh token for
+# grant_type=refresh_token (docs/xprotect-api.md §1); GrantValidatorClient gives none.
+REFRESH_CLIENT_ID = "VmsClient"
+REFRESH_GRANT = "refresh_token"
+CLIENT_GRANTS = {
+    CLIENT_ID: ("password", "windows_credentials"),
+    REFRESH_CLIENT_ID: ("password", "windows_credentials", REFRESH_GRANT),
+}
 SCOPE = "managementserver"
-ALLOWED_SCOPES = {"managementserver", "openid", "profile"}
+ALLOWED_SCOPES = {"managementserver", "openid", "profile", "offline_access"}
 
 IDP_HEADERS = {"Cache-Control": "no-store, no-cache, max-age=0", "Pragma": "no-cache", "Server": "Microsoft-IIS/10.0"}
 WINDOWS_GRANT = "windows_credentials"
@@ -57,12 +65,14 @@ class TokenService:
         self.config = config
         self.key = hashlib.sha256(f"xprotect-simulator-token-key:{config.seed}".encode()).digest()
         self.cutoff_us = 0
+        # Refresh tokens are one-time handles kept in memory: refresh token -> (user name, idp).
+        self.refresh_tokens: dict[str, tuple[str, str]] = {}
 
     @staticmethod
     def _now_us() -> int:
         return time.time_ns() // 1000
 
-    def issue(self, user: User, issuer: str, idp: str = "local") -> str:
+    def issue(self, user: User, issuer: str, idp: str = "local", client_id: str = CLIENT_ID) -> str:
         """A signed JWT-like access token for ``user`` (``idp`` local for a basic user, windows for a Windows user)."""
         now_us = max(self._now_us(), self.cutoff_us + 1)
         now = now_us // 1_000_000
@@ -74,7 +84,7 @@ class TokenService:
             "exp": now + self.config.token_ttl,
             "aud": [SCOPE, f"{issuer}/resources"],
             "scope": [SCOPE],
-            "client_id": CLIENT_ID,
+            "client_id": client_id,
             "sub": str(uuid.uuid5(uuid.NAMESPACE_URL, f"xprotect-simulator:{user.name}")),
             "auth_time": now,
             "idp": idp,
@@ -108,8 +118,24 @@ class TokenService:
         return self.config.windows_user(name) if claims.get("idp") == "windows" else self.config.user(name)
 
     def expire_all(self) -> None:
-        """Every token issued so far is expired from now on."""
+        """Every access token issued so far is expired from now on (refresh tokens stay usable, as on a real IDP)."""
         self.cutoff_us = self._now_us()
+
+    def forget_refresh_tokens(self) -> None:
+        """Every refresh token issued so far is unknown from now on."""
+        self.refresh_tokens.clear()
+
+    def issue_refresh(self, user: User, idp: str) -> str:
+        """A new one-time refresh token for ``user``."""
+        token = secrets.token_hex(32).upper()
+        self.refresh_tokens[token] = (user.name, idp)
+        return token
+
+    def redeem_refresh(self, token: str) -> tuple[User, str] | None:
+        """The user (and idp) of an unused refresh token, which this uses up; None for an unknown or used one."""
+        name, idp = self.refresh_tokens.pop(token, ("", ""))
+        user = self.config.windows_user(name) if idp == "windows" else self.config.user(name) if idp else None
+        return (user, idp) if user is not None else None
 
 
 def idp_json(body: dict[str, Any], status: int = 200) -> web.Response:
@@ -120,7 +146,7 @@ def idp_json(body: dict[str, Any], status: int = 200) -> web.Response:
 
 
 def idp_error(error: str, status: int = 400, **extra: str) -> web.Response:
-    """An OAuth2 error body (notes §1)."""
+    """An OAuth2 error body (docs/xprotect-api.md §1)."""
     return idp_json({"error": error, **extra}, status)
 
 
@@ -129,7 +155,7 @@ async def token_endpoint(request: web.Request, config: SimConfig, tokens: TokenS
     """``POST .../connect/token``; returns the response and whether a token was granted."""
     if request.method != "POST":
         return idp_error("invalid_request", 405, error_description="the token endpoint only accepts POST"), False
-    # The gateway does not pass NTLM through (notes §1): behind it the IDP never sees the client's Authorization.
+    # The gateway does not pass NTLM through (docs/xprotect-api.md §1): behind it the IDP never sees the client's Authorization.
     authorization = "" if via_gateway or windows is None else request.headers.get("Authorization", "")
     parsed = parse_authorization(authorization) if authorization else None
     identity: Outcome | None = None
@@ -146,22 +172,26 @@ async def token_endpoint(request: web.Request, config: SimConfig, tokens: TokenS
     form = await request.post()
     client_id = str(form.get("client_id", ""))
     grant_type = str(form.get("grant_type", ""))
-    if client_id != CLIENT_ID:
+    grants = CLIENT_GRANTS.get(client_id)
+    if grants is None:
         return idp_error("invalid_client", config.invalid_client_status), False
     if not grant_type:
         return idp_error("invalid_request", error_description="grant_type is missing"), False
-    if grant_type not in ("password", WINDOWS_GRANT):
-        # refresh_token is not offered to GrantValidatorClient.
+    if grant_type not in grants:
+        # refresh_token is offered to VmsClient only.
         return idp_error("unsupported_grant_type"), False
     scope = str(form.get("scope", "")).split()
     if any(item not in ALLOWED_SCOPES for item in scope):
         return idp_error("invalid_scope"), False
     if grant_type == WINDOWS_GRANT:
-        return windows_grant(config, tokens, issuer, identity)
-    return password_grant(form, config, tokens, issuer)
+        return windows_grant(config, tokens, issuer, identity, client_id)
+    if grant_type == REFRESH_GRANT:
+        return refresh_grant(form, config, tokens, issuer)
+    return password_grant(form, config, tokens, issuer, client_id)
 
 
-def password_grant(form: Any, config: SimConfig, tokens: TokenService, issuer: str) -> tuple[web.Response, bool]:
+def password_grant(form: Any, config: SimConfig, tokens: TokenService, issuer: str,
+                   client_id: str = CLIENT_ID) -> tuple[web.Response, bool]:
     """A basic user's ``grant_type=password``; Windows users are not basic users, so they are refused here."""
     username = str(form.get("username", ""))
     password = str(form.get("password", ""))
@@ -170,10 +200,24 @@ def password_grant(form: Any, config: SimConfig, tokens: TokenService, issuer: s
     user = config.user(username)
     if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
         return invalid_credentials(), False
-    return token_response(tokens.issue(user, issuer), config), True
+    return grant_response(tokens, user, issuer, "local", client_id), True
 
 
-def windows_grant(config: SimConfig, tokens: TokenService, issuer: str, identity: Outcome | None) -> tuple[web.Response, bool]:
+def refresh_grant(form: Any, config: SimConfig, tokens: TokenService, issuer: str) -> tuple[web.Response, bool]:
+    """VmsClient's ``grant_type=refresh_token``: a new access token and a new refresh token; the old one is used up."""
+    refresh_token = str(form.get(REFRESH_GRANT, ""))
+    if not refresh_token:
+        return idp_error("invalid_request", error_description="refresh_token is missing"), False
+    redeemed = tokens.redeem_refresh(refresh_token)
+    if redeemed is None:
+        LOG.info("refresh token refused: unknown or already used")
+        return idp_error("invalid_grant", error_description="invalid_refresh_token"), False
+    user, idp = redeemed
+    return grant_response(tokens, user, issuer, idp, REFRESH_CLIENT_ID), True
+
+
+def windows_grant(config: SimConfig, tokens: TokenService, issuer: str, identity: Outcome | None,
+                  client_id: str = CLIENT_ID) -> tuple[web.Response, bool]:
     """A Windows user's ``grant_type=windows_credentials``, once NTLM identified the user (else the first challenge)."""
     if identity is None:
         return ntlm_challenge(), False
@@ -181,19 +225,28 @@ def windows_grant(config: SimConfig, tokens: TokenService, issuer: str, identity
     if user is None:  # pyspnego found the account, so only a mismatch between its form and ours ends here
         refused = dataclasses.replace(identity, kind="refused", reason=f"no Windows user {identity.principal!r}")
         return windows_refusal(config, refused), False
-    response = token_response(tokens.issue(user, issuer, idp="windows"), config)
+    response = grant_response(tokens, user, issuer, "windows", client_id)
     if identity.token:  # SPNEGO's last word (mechListMIC) goes back with the answer, as IIS does
         response.headers["WWW-Authenticate"] = f"{identity.scheme} {base64.b64encode(identity.token).decode('ascii')}"
     return response, True
 
 
-def token_response(access_token: str, config: SimConfig) -> web.Response:
-    """The grant's answer: the same shape for basic and Windows users."""
-    return idp_json({"access_token": access_token, "expires_in": config.token_ttl, "token_type": "Bearer", "scope": SCOPE})
+def grant_response(tokens: TokenService, user: User, issuer: str, idp: str, client_id: str) -> web.Response:
+    """The answer to a successful grant; VmsClient also gets a refresh token."""
+    refresh_token = tokens.issue_refresh(user, idp) if REFRESH_GRANT in CLIENT_GRANTS[client_id] else None
+    return token_response(tokens.issue(user, issuer, idp=idp, client_id=client_id), tokens.config, refresh_token)
+
+
+def token_response(access_token: str, config: SimConfig, refresh_token: str | None = None) -> web.Response:
+    """The grant's answer: the same shape for basic and Windows users, plus ``refresh_token`` for VmsClient."""
+    body: dict[str, Any] = {"access_token": access_token, "expires_in": config.token_ttl, "token_type": "Bearer", "scope": SCOPE}
+    if refresh_token is not None:
+        body["refresh_token"] = refresh_token
+    return idp_json(body)
 
 
 def invalid_credentials() -> web.Response:
-    """What the IDP says to a wrong user name or password (notes §1)."""
+    """What the IDP says to a wrong user name or password (docs/xprotect-api.md §1)."""
     return idp_error("invalid_grant", error_description="invalid_username_or_password", error_code="InvalidCredentials")
 
 
@@ -249,7 +302,7 @@ def openid_configuration(idp_base: str) -> web.Response:
 
 
 def well_known_uris(config: SimConfig, base: str, idp_base: str, gateways: list[str]) -> web.Response:
-    """``GET /api/.well-known/uris`` (since 2022 R1, notes §0)."""
+    """``GET /api/.well-known/uris`` (since 2022 R1, docs/xprotect-api.md §0)."""
     host = base.split("://", 1)[1]
     host = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     body = {

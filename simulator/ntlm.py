@@ -1,4 +1,4 @@
-"""Windows users: the NTLM handshake of ``grant_type=windows_credentials`` on the IDP's token endpoint (notes §1).
+"""Windows users: the NTLM handshake of ``grant_type=windows_credentials`` on the IDP's token endpoint (docs/xprotect-api.md §1).
 
 Milestone's samples send that grant straight to the IDP with requests-ntlm (the API Gateway does not pass
 NTLM through). NTLM authenticates a *connection*, in three legs that must share one keep-alive connection:

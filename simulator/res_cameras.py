@@ -1,4 +1,4 @@
-"""``/cameras`` (notes §4), ``/hardware/{id}/cameras``, ``/cameraGroups`` and ``/sites``.
+"""``/cameras`` (docs/xprotect-api.md §4), ``/hardware/{id}/cameras``, ``/cameraGroups`` and ``/sites``.
 
 Cameras cannot be created or deleted over REST (they come from hardware); ``GET /cameras`` lists only
 enabled cameras unless ``?disabled`` is given, the same rule applies to the child collections.
@@ -78,7 +78,9 @@ async def list_cameras(req: RestRequest) -> web.Response:
 async def get_camera(req: RestRequest) -> web.Response:
     """GET /cameras/{id}."""
     camera = camera_or_404(req, req.ids[0])
-    return single(req, camera, tasks=OBJECT_TASKS, resources=CAMERA_RESOURCES, definitions=definitions(FIELDS, camera))
+    # A camera without PTZ has no PTZ presets to list as a child resource.
+    resources = CAMERA_RESOURCES if camera["ptzEnabled"] else ()
+    return single(req, camera, tasks=OBJECT_TASKS, resources=resources, definitions=definitions(FIELDS, camera))
 
 
 async def update_camera(req: RestRequest) -> web.Response:

@@ -1,4 +1,4 @@
-"""``/userDefinedEvents`` (notes §3): list, get, create, PUT/PATCH rename, delete, ChangeSecurityPermissions."""
+"""``/userDefinedEvents`` (docs/xprotect-api.md §3): list, get, create, PUT/PATCH rename, delete, ChangeSecurityPermissions."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def _event(req: RestRequest) -> dict[str, Any]:
 
 
 def _check_unique(req: RestRequest, name: str, exclude: str | None = None) -> None:
-    """``--unique-event-names``: a duplicate (compared case-insensitively) is a 400, never a 409 (notes §3)."""
+    """``--unique-event-names``: a duplicate (compared case-insensitively) is a 400, never a 409 (docs/xprotect-api.md §3)."""
     if not req.state.config.unique_event_names:
         return
     folded = name.casefold()

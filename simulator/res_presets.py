@@ -1,4 +1,4 @@
-"""``/cameras/{id}/ptzPresets`` (notes §5): list, create, get, delete, Goto, DefaultPtzPreset, GetDevicePresets.
+"""``/cameras/{id}/ptzPresets`` (docs/xprotect-api.md §5): list, create, get, delete, Goto, DefaultPtzPreset, GetDevicePresets.
 
 GetDevicePresets is the documented two-step task: ``{"sessionDataId": 0}`` starts a task that reads the
 device's presets; when it finishes its data carries a new non-zero ``sessionDataId``.  POSTing that id

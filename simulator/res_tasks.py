@@ -1,4 +1,4 @@
-"""``/tasks`` (notes §6): list, get (``?tasks&noData`` -> TaskCleanup "Finish", TaskStop "Stop"), cleanup, stop."""
+"""``/tasks`` (docs/xprotect-api.md §6): list, get (``?tasks&noData`` -> TaskCleanup "Finish", TaskStop "Stop"), cleanup, stop."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ async def task_action(req: RestRequest) -> web.Response:
         return result({"state": "Success"})
     req.state.tasks.remove(task.ident)
     if req.state.config.legacy_cleanup_400:
-        # 2021 R2 pre-release gateway: the cleanup happened, yet the answer is this 400 (notes §6).
+        # 2021 R2 pre-release gateway: the cleanup happened, yet the answer is this 400 (docs/xprotect-api.md §6).
         raise ApiError(400, LEGACY_CLEANUP_TEXT)
     return result({"state": "Success"})
 

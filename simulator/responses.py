@@ -1,7 +1,7 @@
 """Response envelopes and the error type every handler raises.
 
 The real gateway wraps errors as ``{"error": {"httpCode": N, "details": [{"errorText": ...}]}}`` with an
-integer ``httpCode`` (LIVE 2025 R1, notes §7); the OpenAPI schemas omit the wrapper, the wire has it.
+integer ``httpCode`` (LIVE 2025 R1, docs/xprotect-api.md §7); the OpenAPI schemas omit the wrapper, the wire has it.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from aiohttp import web
 
 from .util import dumps
 
-# Headers the 2022 gateway dump shows on REST responses (notes §7).  Server is set explicitly so aiohttp
+# Headers the 2022 gateway dump shows on REST responses (docs/xprotect-api.md §7).  Server is set explicitly so aiohttp
 # does not advertise itself.
 REST_HEADERS = {
     "Cache-Control": "no-cache",
@@ -45,7 +45,7 @@ class ApiError(Exception):
     """An error answered with the gateway error envelope.
 
     ``extra`` holds envelope siblings such as ``params``/``definitions`` (task invocations with missing
-    parameters, notes §7); ``prop`` names the offending property like the OAS ``error400`` details do.
+    parameters, docs/xprotect-api.md §7); ``prop`` names the offending property like the OAS ``error400`` details do.
     """
 
     def __init__(self, status: int, text: str | None = None, *, prop: str | None = None,
@@ -102,7 +102,7 @@ IIS_404 = """<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "http://ww
 
 
 def html_not_found() -> web.Response:
-    """What IIS answers for a path no application serves (notes §7: non-API paths give HTML 404 pages)."""
+    """What IIS answers for a path no application serves (docs/xprotect-api.md §7: non-API paths give HTML 404 pages)."""
     response = web.Response(text=IIS_404, status=404, content_type="text/html")
     response.headers["Server"] = REST_HEADERS["Server"]
     return response

@@ -2,7 +2,7 @@
 
 Resource URIs are always ``name/id/name/id`` ("never more than two levels", OAS prose), so a route is
 the tuple of lower-cased names with ``{id}`` in the id positions; matching is case-insensitive
-(notes §0: clients use ``/API/rest/v1`` and ``ptzpresets`` as well as the documented spelling).
+(docs/xprotect-api.md §0: clients use ``/API/rest/v1`` and ``ptzpresets`` as well as the documented spelling).
 """
 
 from __future__ import annotations
@@ -25,6 +25,9 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CANONICAL = {name.lower(): name for name in ("userDefinedEvents", "cameras", "ptzPresets", "cameraGroups", "hardware", "sites", "tasks")}
 # Query parameters with a meaning of their own; every other key is a property filter (OAS "Filters").
 RESERVED_QUERY = {"disabled", "resources", "tasks", "task", "nodata", "definitions", "language", "page", "size", "includechildren"}
+# Collections that belong to other APIs of the gateway (bookmarks-rest/v1, evidencelocks-rest/v1): the Config API
+# answers them with 400 "Unknown request", not 404 (a 2025 R1 server, docs/xprotect-api.md §7).
+OTHER_API_COLLECTIONS = {"bookmarks", "evidencelocks"}
 FILTER_RE = re.compile(r"^(?:(lt|gt|notequals|startswith|contains):)?'(.*)'$", re.IGNORECASE | re.DOTALL)
 
 
@@ -121,6 +124,8 @@ class Router:
             return handler
         if not segments:
             raise ApiError(404, "Unknown resource: ")
+        if shape[0] in OTHER_API_COLLECTIONS:
+            raise bad_request("Bad request: Unknown request")
         # Name the first collection the simulator does not know, as the real gateway does ("Unknown resource: recordings").
         for index in range(0, len(segments), 2):
             prefix = shape[: index + 1]
@@ -285,7 +290,7 @@ def task_id(req: RestRequest, known: Iterable[str]) -> str:
 
 
 def params_missing(params: dict[str, Any], definitions: dict[str, Any] | None, req: RestRequest) -> ApiError:
-    """The task-parameter discovery answer: 400 error plus ``params`` (and ``definitions`` if asked), notes §7."""
+    """The task-parameter discovery answer: 400 error plus ``params`` (and ``definitions`` if asked), docs/xprotect-api.md §7."""
     extra: dict[str, Any] = {"params": params}
     if definitions is not None and req.flag("definitions"):
         extra["definitions"] = definitions

@@ -61,7 +61,7 @@ def _site(rng: random.Random, product_version: str) -> dict[str, Any]:
 
 def _camera(rng: random.Random, ident: str, name: str, *, hardware_id: str, channel: int, ptz: bool, enabled: bool,
             storage_id: str, area: str) -> dict[str, Any]:
-    """A camera with exactly the field set of the LIVE 2025 R1 object (notes §4)."""
+    """A camera with exactly the field set of the LIVE 2025 R1 object (docs/xprotect-api.md §4)."""
     located = rng.random() < 0.4
     gis = f"POINT ({12.55 + rng.uniform(-0.05, 0.05):.6f} {55.67 + rng.uniform(-0.03, 0.03):.6f})" if located else "POINT EMPTY"
     return {

@@ -40,6 +40,7 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         self.store = build_store(self.config.seed, self.config.cameras, self.config.product_version)
         self.tasks = TaskRegistry()
         self.tokens.expire_all()
+        self.tokens.forget_refresh_tokens()
         self.windows.reset()
         self.faults.clear()
         self.sessions.clear()

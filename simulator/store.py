@@ -12,7 +12,7 @@ from typing import Any, Callable
 
 from .util import utc_now
 
-# Built-in user-defined events every XProtect system has (notes §3, EVT default_ids / PST table).
+# Built-in user-defined events every XProtect system has (docs/xprotect-api.md §3, EVT default_ids / PST table).
 SYSTEM_EVENTS = (
     ("85867627-b287-4439-9e55-a63701e1715b", "RequestStartRecording"),
     ("77b1e70d-ba8d-4bb8-9ee8-43b09746d82a", "RequestStopRecording"),
@@ -26,7 +26,7 @@ def path_ref(kind: str, ident: str) -> dict[str, str]:
 
 
 def make_event(ident: str, name: str, subtype: str, created: str, modified: str) -> dict[str, Any]:
-    """A userDefinedEvents object with exactly the OAS field set (notes §3)."""
+    """A userDefinedEvents object with exactly the OAS field set (docs/xprotect-api.md §3)."""
     return {
         "displayName": name,
         "id": ident,
@@ -40,7 +40,7 @@ def make_event(ident: str, name: str, subtype: str, created: str, modified: str)
 
 def make_preset(camera_id: str, ident: str, name: str, *, pan: float = 0.0, tilt: float = 0.0, zoom: float = 0.0,
                 description: str = "", device_internal_id: str = "", default: bool = False, locked: bool = False) -> dict[str, Any]:
-    """A ptzPresets object (notes §5).  ``devicePreset`` follows from having a device-side internal id."""
+    """A ptzPresets object (docs/xprotect-api.md §5).  ``devicePreset`` follows from having a device-side internal id."""
     return {
         "id": ident,
         "name": name,

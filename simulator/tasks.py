@@ -1,4 +1,4 @@
-"""Server tasks (``/tasks``): ids "1", "2", ...; Idle -> InProgress -> Success | Error (notes §6).
+"""Server tasks (``/tasks``): ids "1", "2", ...; Idle -> InProgress -> Success | Error (docs/xprotect-api.md §6).
 
 There is no background loop: a task's state is a function of the monotonic time since it was invoked,
 and :meth:`TaskRegistry.settle` applies the side effects of tasks that have finished.  The REST

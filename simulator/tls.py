@@ -1,6 +1,6 @@
 """TLS for the simulator: a throw-away CA from trustme and a server certificate for the loopback names.
 
-Real XProtect installations commonly use a private CA (notes §0), so clients must be able to verify
+Real XProtect installations commonly use a private CA (docs/xprotect-api.md §0), so clients must be able to verify
 with a CA file: ``--ca-file`` writes the CA certificate.  ``--ca-key-file`` also keeps the CA key so a
 restarted simulator can reuse the same CA (a real server keeps its certificate across restarts).
 ``--tls-cert expired|wrong-host`` makes the server certificate one that clients must refuse.

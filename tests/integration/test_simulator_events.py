@@ -1,4 +1,4 @@
-"""Simulator: userDefinedEvents CRUD, System event protection, names, switches (notes §3)."""
+"""Simulator: userDefinedEvents CRUD, System event protection, names, switches (docs/xprotect-api.md §3)."""
 
 from __future__ import annotations
 

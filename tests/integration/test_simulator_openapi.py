@@ -5,13 +5,13 @@ How strict this is, and why:
 * The spec is loaded as a dict and made *stricter* before use (``tighten``): every object schema with
   ``properties`` gets ``additionalProperties: false`` (so the simulator cannot invent fields), and the
   ``guid`` / ``date-time-fraction`` formats get validators (lower-case GUIDs, 7 fraction digits).
-* ``KNOWN_SPEC_ERRORS`` are the document errors listed in API_NOTES.md §9, each fixed by a targeted
+* ``KNOWN_SPEC_ERRORS`` are the document errors listed in docs/xprotect-api.md §9, each fixed by a targeted
   patch of the one schema concerned.  ``test_known_errors_still_present`` proves every patch is still
   needed (the unpatched schema really rejects what the real server sends).
-* ``DISPUTES`` are further places where the spec disagrees with the notes, found while writing this
-  test.  They are NOT patched away: for a response touched by a dispute the test asserts that the spec
+* ``DISPUTES`` are further places where the spec disagrees with docs/xprotect-api.md, found while writing
+  this test.  They are NOT patched away: for a response touched by a dispute the test asserts that the spec
   rejects it for exactly that reason, then removes only the disputed part and requires the rest to
-  validate.  They are reported to the lead for a decision.
+  validate.  They stay listed here until a real server's answer settles them.
 * Error bodies are validated too (with the error-wrapper patch).
 """
 
@@ -93,7 +93,7 @@ def _http_code_examples(spec: dict[str, Any]) -> None:
 
 @dataclasses.dataclass(frozen=True)
 class KnownError:
-    """A documented error of the OpenAPI document (API_NOTES.md §9) and its targeted fix."""
+    """A documented error of the OpenAPI document (docs/xprotect-api.md §9) and its targeted fix."""
 
     notes: str
     patch: Callable[[dict[str, Any]], None]
@@ -160,7 +160,7 @@ def _strip_sibling(name: str) -> Callable[[dict[str, Any]], dict[str, Any]]:
 
 @dataclasses.dataclass(frozen=True)
 class Dispute:
-    """A spec/notes disagreement not listed in the notes: asserted, isolated, reported, not patched."""
+    """A disagreement between the spec and docs/xprotect-api.md that §9 does not list: asserted, isolated, not patched."""
 
     summary: str
     expect: str  # regex that at least one schema error of the raw response must match
@@ -170,17 +170,17 @@ class Dispute:
 DISPUTES = {
     "D1-result-state-path": Dispute(
         "Task-invocation result schemas (*ServerTask, and userDefinedEvents for a create) list only the task's parameters; the OAS "
-        "prose ('Task progress and cleanup', 'Creating an object') and the NET README (notes §5) show result.state and result.path too.",
+        "prose ('Task progress and cleanup', 'Creating an object') and the NET README (docs/xprotect-api.md §5) show result.state and result.path too.",
         r"'(state|path)'.* unexpected",
         _strip_result_state),
     "D2-itemSelection-enum": Dispute(
         "defaultPtzPresetServerTask.itemSelection is an enum of two fixed ids (the documentation camera's presets); real values are "
-        "PtzPreset[<id>] of the camera's own presets (notes §5).",
+        "PtzPreset[<id>] of the camera's own presets (docs/xprotect-api.md §5).",
         r"is not one of \['PtzPreset\[",
         _replace_item_selection),
     "D4-collection-tasks": Dispute(
         "getAll*Response envelopes declare only 'array', and GET /cameras/{id}/ptzPresets lists no tasks/noData parameters, although "
-        "?tasks&noData on that collection is documented (notes §5, NET README / PY sample) and answers {'tasks': [...]}.",
+        "?tasks&noData on that collection is documented (docs/xprotect-api.md §5, NET README / PY sample) and answers {'tasks': [...]}.",
         r"\('tasks' was unexpected\)",
         _strip_sibling("tasks")),
     "D5-definitions-sibling": Dispute(

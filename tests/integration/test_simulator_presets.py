@@ -1,4 +1,4 @@
-"""Simulator: ptzPresets list/create/get/delete, Goto, DefaultPtzPreset, GetDevicePresets (notes §5)."""
+"""Simulator: ptzPresets list/create/get/delete, Goto, DefaultPtzPreset, GetDevicePresets (docs/xprotect-api.md §5)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Simulator: task lifecycle, outcomes, TaskStop, TaskCleanup and the legacy 400 (notes §6)."""
+"""Simulator: task lifecycle, outcomes, TaskStop, TaskCleanup and the legacy 400 (docs/xprotect-api.md §6)."""
 
 from __future__ import annotations
 
