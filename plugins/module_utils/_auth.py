@@ -15,12 +15,15 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import datetime
 import json
 import threading
 import time
 import typing as t
+from urllib.parse import urlsplit
 
-from ._errors import AuthenticationError, UnexpectedResponseError
+from ._errors import AuthenticationError, ConfigurationError, InputError, UnexpectedResponseError, error_for_status
+from ._transport import FORM_HEADERS, NTLM_PACKAGE_ADVICE, REST_PATH, decode, error_texts, import_ntlm, normalize_base_url
 
 CLIENT_ID = 'GrantValidatorClient'
 PASSWORD_GRANT = 'password'
@@ -169,7 +172,7 @@ def windows_username_problem(username: str) -> str | None:
             'for a local account of the management server use COMPUTERNAME\\user, and for an XProtect basic user use auth_type basic')
 
 
-def idp_error(status: int, body: t.Any, username: str | None, *, windows: bool = False) -> AuthenticationError:
+def idp_error(status: int, body: t.Any, username: str | None, *, windows: bool = False, path: str = '') -> AuthenticationError:
     """Turn the IDP's refusal into a clear authentication error (never quoting the password)."""
     code = ''
     description = ''
@@ -183,7 +186,7 @@ def idp_error(status: int, body: t.Any, username: str | None, *, windows: bool =
     summary += f', {code}' if code else ''
     summary += f': {reason})' if reason else ')'
     details = [description] if description and description != code else []
-    return AuthenticationError(summary, action='log in', status=status, details=details, method='POST',
+    return AuthenticationError(summary, action='log in', status=status, details=details, method='POST', path=path,
                                hint=_refusal_hint(username or '', windows))
 
 
@@ -195,3 +198,159 @@ def _refusal_hint(username: str, windows: bool) -> str | None:
     if '\\' in username:
         return f"'{username}' looks like a Windows account: Windows users log in with auth_type windows."
     return None
+
+
+class IdentityProvider:
+    """Where tokens come from: discovery (``api_discovery``) and the password and windows_credentials grants.
+
+    ``send`` is the transport's request function (``XProtectClient._http``), so every token request goes
+    through the same retry policy and error mapping as the REST requests.
+    """
+
+    def __init__(self, settings: t.Any, base_url: str, send: t.Callable[..., t.Any], *, redact: t.Callable[[str], str],
+                 mount_idp: t.Callable[[str], None] | None = None) -> None:
+        self.settings = settings
+        self.base_url = base_url
+        self.rest_url = base_url + REST_PATH
+        self._send = send
+        self._redact = redact
+        self._mount_idp = mount_idp
+        self.token_url: str | None = None
+        self._discovered = False
+        # Fleet work sends its first requests from several threads at once: discover only once.
+        self._discovery_lock = threading.Lock()
+        self._ntlm: tuple[t.Any, tuple[type[BaseException], ...]] | None = None
+        if settings.auth_type == 'windows' and settings.has_credentials:
+            self._ntlm = self.load_ntlm()
+
+    @staticmethod
+    def load_ntlm() -> tuple[t.Any, tuple[type[BaseException], ...]]:
+        """requests-ntlm for auth_type windows, or a ConfigurationError that says how to install it."""
+        try:
+            return import_ntlm()
+        except ImportError as error:
+            raise ConfigurationError(f'auth_type windows needs the Python library requests-ntlm on the Ansible controller '
+                                     f'({NTLM_PACKAGE_ADVICE}; the import failed: {error})') from None
+
+    # -- discovery ----------------------------------------------------------------------------------
+
+    def discover(self) -> None:
+        """With ``api_discovery``, read where the IDP and the API Gateway live from the management server."""
+        if self._discovered or not self.settings.api_discovery:
+            return
+        with self._discovery_lock:
+            if not self._discovered:
+                self._discover_locked()
+
+    def _discover_locked(self) -> None:
+        action = 'discover the API Gateway and identity provider'
+        uris = self._send('GET', self.base_url + '/api/.well-known/uris', action=action)
+        body = decode(uris)
+        if uris.status_code != 200 or not isinstance(body, dict) or not body.get('ApiGateways'):
+            raise UnexpectedResponseError(f'{self.base_url}/api/.well-known/uris answered HTTP {uris.status_code} without ApiGateways',
+                                          action=action, status=uris.status_code,
+                                          hint='api_discovery needs XProtect 2022 R1 or later; otherwise set server_url to the API Gateway.')
+        gateway = str(body['ApiGateways'][0]).rstrip('/')
+        self.rest_url = normalize_base_url(gateway) + REST_PATH
+        idp = str(body.get('IdentityProvider') or self.base_url + '/IDP').rstrip('/')
+        config = self._send('GET', idp + '/.well-known/openid-configuration', action=action)
+        config_body = decode(config)
+        if config.status_code == 200 and isinstance(config_body, dict) and config_body.get('token_endpoint'):
+            self.token_url = str(config_body['token_endpoint'])
+        else:
+            self.token_url = idp + '/connect/token'
+        if self._mount_idp is not None:
+            # the IDP may live on another host than server_url: its token request is retried like a GET there too
+            self._mount_idp(self.token_url)
+        self._discovered = True
+
+    # -- grants -------------------------------------------------------------------------------------
+
+    def grant(self) -> dict[str, t.Any]:
+        """Ask the IDP for a token (called by the token manager, also to renew it)."""
+        self.discover()
+        if self.settings.auth_type == 'windows':
+            return self._grant_windows()
+        return self._grant_password()
+
+    def _grant_password(self) -> dict[str, t.Any]:
+        """A basic user's password grant, through the gateway's /API/IDP route or the IDP itself."""
+        form = {'grant_type': PASSWORD_GRANT, 'username': self.settings.username, 'password': self.settings.password,
+                'client_id': CLIENT_ID}
+        candidates = [self.token_url] if self.token_url else [self.base_url + '/API/IDP/connect/token', self.base_url + '/IDP/connect/token']
+        response = None
+        for url in candidates:
+            response = self._send('POST', url, action='log in', data=form, headers=FORM_HEADERS)
+            # Gateways before 2023 R1 do not pass /API/IDP through; the IDP itself still answers.
+            if response.status_code != 404:
+                self.token_url = url
+                break
+        return self._token_body(response, candidates[-1], windows=False)
+
+    def _grant_windows(self) -> dict[str, t.Any]:
+        """A Windows user's windows_credentials grant, authenticated with NTLM.
+
+        NTLM authenticates the connection in three legs (requests-ntlm keeps it open between them), and the
+        API Gateway does not pass NTLM through, so the request always goes to the IDP itself: the management
+        server's /IDP/connect/token, or the token endpoint that api_discovery found.
+        """
+        http_ntlm_auth, handshake_errors = self._ntlm or self.load_ntlm()
+        url = self.token_url or self.base_url + '/IDP/connect/token'
+        form = {'grant_type': WINDOWS_GRANT, 'client_id': CLIENT_ID}
+        try:
+            response = self._send('POST', url, action='log in', data=form, headers=FORM_HEADERS,
+                                  auth=http_ntlm_auth(self.settings.username, self.settings.password))
+        except handshake_errors as error:
+            raise AuthenticationError(f"the NTLM handshake for Windows user '{self.settings.username}' with {urlsplit(url).path} "
+                                      f'failed ({self._redact(str(error))})', action='log in', method='POST', path=urlsplit(url).path,
+                                      hint='Windows users log in at the identity provider on the management server, which must '
+                                           'offer NTLM; check server_url, or set api_discovery=true when server_url is a '
+                                           'separate API Gateway.') from None
+        return self._token_body(response, url, windows=True)
+
+    def _token_body(self, response: t.Any, url: str, *, windows: bool) -> dict[str, t.Any]:
+        """The token answer's body, or the IDP's refusal as a typed error."""
+        body = decode(response)
+        path = urlsplit(response.url or url).path
+        if response.status_code == 200 and isinstance(body, dict):
+            return body
+        if response.status_code in (400, 401, 403) and isinstance(body, dict):
+            raise idp_error(response.status_code, body, self.settings.username, windows=windows, path=path)
+        if windows and response.status_code == 401:
+            raise self._ntlm_refusal(response, path)
+        hint = 'Check that server_url points at the XProtect API Gateway or management server.'
+        if windows and response.status_code == 404:
+            hint = ('Windows users log in at the identity provider on the management server: point server_url at it, or set '
+                    'api_discovery=true.')
+        raise error_for_status(response.status_code)(
+            f'the identity provider at {path} answered HTTP {response.status_code}',
+            action='log in', status=response.status_code, details=error_texts(body), method='POST', path=path, hint=hint)
+
+    def _ntlm_refusal(self, response: t.Any, path: str) -> AuthenticationError:
+        """A 401 without the IDP's JSON: IIS refusing the NTLM credentials, or an endpoint that does not offer NTLM."""
+        offered = response.headers.get('WWW-Authenticate', '')
+        user = f"Windows user '{self.settings.username}'"
+        if any(scheme in offered.lower() for scheme in ('ntlm', 'negotiate')):
+            return idp_error(401, {'error': 'invalid_grant'}, self.settings.username, windows=True, path=path)
+        return AuthenticationError(f'{path} answered HTTP 401 without offering NTLM (WWW-Authenticate: {offered or "none"}), '
+                                   f'so {user} cannot log in there', action='log in', status=401, method='POST', path=path,
+                                   hint='Windows users log in at the identity provider on the management server; check '
+                                        'server_url, or set api_discovery=true when server_url is a separate API Gateway.')
+
+
+def login_job(module: t.Any) -> dict[str, t.Any]:
+    """The job of the login module: one token grant, returned with its lifetime."""
+    if not module.params.get('username'):
+        raise InputError('login needs username and password (or XPROTECT_USERNAME and XPROTECT_PASSWORD); '
+                         'an access_token alone is already a login')
+    token = module.client.login()
+    expires_at = token.expires_at_epoch
+    return dict(
+        changed=False,
+        access_token=token.value,
+        token_type=token.token_type,
+        expires_in=int(token.expires_in) if token.expires_in is not None else None,
+        expires_at=(datetime.datetime.fromtimestamp(expires_at, tz=datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
+                    if expires_at is not None else None),
+        scope=token.scope,
+    )

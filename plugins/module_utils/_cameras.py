@@ -19,14 +19,13 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import fnmatch
-import re
 import typing as t
 from urllib.parse import quote
 
-from ._concurrency import map_bounded
-from ._errors import NotFoundError
+from ._concurrency import map_all, map_bounded
+from ._errors import InputError, NotFoundError, XProtectError
+from ._ids import is_id, object_id
 
-GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
 PATTERN_CHARACTERS = frozenset('*?[')
 INCLUDE_CHOICES = ('ptz_presets', 'ptz_tasks')
 PTZ_PRESETS_PATH = 'cameras/{camera_id}/ptzPresets'
@@ -49,11 +48,6 @@ class CameraSelectionError(NotFoundError):
 
 # -- small helpers -------------------------------------------------------------------------------------
 
-def is_id(text: str) -> bool:
-    """True for a GUID, the form of every XProtect object id."""
-    return bool(GUID_RE.match(text.strip()))
-
-
 def is_pattern(text: str) -> bool:
     """True for a shell-style pattern (``Lobby*``, ``Gate ?``, ``[AB]*``)."""
     return any(character in PATTERN_CHARACTERS for character in text)
@@ -61,8 +55,7 @@ def is_pattern(text: str) -> bool:
 
 def camera_id(camera: t.Mapping[str, t.Any]) -> str:
     """The camera's id in lower case (ids are GUIDs; the API answers them in lower case, users may not)."""
-    ident = camera.get('id') or ((camera.get('relations') or {}).get('self') or {}).get('id') or ''
-    return str(ident).lower()
+    return object_id(camera).lower()
 
 
 def camera_name(camera: t.Mapping[str, t.Any]) -> str:
@@ -246,17 +239,14 @@ def _subgroups(client: t.Any, group_id: str) -> list[dict[str, t.Any]]:
 def _walk(client: t.Any, tree: GroupTree, level: list[str], workers: int) -> None:
     """Read the subgroups of ``level``, then of their children, one level at a time, with bounded concurrency."""
     while level:
-        outcomes = map_bounded(lambda ident: _subgroups(client, ident), level, workers=workers)
         next_level: list[str] = []
-        for outcome in outcomes:
-            if outcome.error is not None:
-                raise outcome.error
-            for child in outcome.value or []:
+        for ident, children in map_all(lambda group_id: _subgroups(client, group_id), level, workers=workers):
+            for child in children or []:
                 child_id = camera_id(child)
                 if child_id in tree.groups:
                     continue  # a server that lists a group under itself must not loop us forever
-                tree.add(child, tree.paths[outcome.item])
-                tree.children[outcome.item].append(child_id)
+                tree.add(child, tree.paths[ident])
+                tree.children[ident].append(child_id)
                 next_level.append(child_id)
         level = next_level
 
@@ -320,10 +310,8 @@ def group_cameras(client: t.Any, group_ids: t.Sequence[str], *, include_disabled
                            action=f'list the cameras of camera group {group_id}')
 
     cameras: list[Camera] = []
-    for outcome in map_bounded(members, list(group_ids), workers=workers):
-        if outcome.error is not None:
-            raise outcome.error
-        cameras.extend(outcome.value or [])
+    for _group_id, found in map_all(members, list(group_ids), workers=workers):
+        cameras.extend(found or [])
     return unique_by_id(cameras)
 
 
@@ -339,13 +327,11 @@ def read_camera_groups(client: t.Any, *, workers: int = DEFAULT_CONCURRENCY) -> 
 def cameras_by_group(client: t.Any, group_ids: t.Sequence[str], *, include_disabled: bool,
                      workers: int = DEFAULT_CONCURRENCY) -> dict[str, list[Camera]]:
     """The cameras the API lists in each group, by group id (one paged list per group, not per camera)."""
-    outcomes = map_bounded(lambda group_id: group_cameras(client, [group_id], include_disabled=include_disabled, workers=1),
-                           list(group_ids), workers=workers)
+    outcomes = map_all(lambda group_id: group_cameras(client, [group_id], include_disabled=include_disabled, workers=1),
+                       list(group_ids), workers=workers)
     members: dict[str, list[Camera]] = {}
-    for outcome in outcomes:
-        if outcome.error is not None:
-            raise outcome.error
-        members[outcome.item] = outcome.value or []
+    for group_id, found in outcomes:
+        members[group_id] = found or []
     return members
 
 
@@ -388,23 +374,18 @@ def add_ptz_details(client: t.Any, cameras: t.Sequence[Camera], include: t.Colle
         camera, kind = job
         return read_ptz_presets(client, camera) if kind == 'ptz_presets' else read_ptz_tasks(client, camera)
 
-    for outcome in map_bounded(fetch, jobs, workers=workers):
-        if outcome.error is not None:
-            raise outcome.error
-        camera, kind = outcome.item
-        camera[kind] = outcome.value or []
+    for (camera, kind), found in map_all(fetch, jobs, workers=workers):
+        camera[kind] = found or []
 
 
 def keep_ptz_cameras(client: t.Any, cameras: t.Sequence[Camera], *, workers: int = DEFAULT_CONCURRENCY) -> list[Camera]:
     """Only PTZ cameras. Where ``ptzEnabled`` is missing, a camera counts as PTZ if it offers preset tasks."""
     unknown = [camera for camera in cameras if ptz_capability(camera) is None]
     offers: dict[str, bool] = {}
-    for outcome in map_bounded(lambda camera: read_ptz_tasks(client, camera), unknown, workers=workers):
-        if outcome.error is not None:
-            raise outcome.error
-        offers[camera_id(outcome.item)] = bool(outcome.value)
+    for camera, offered in map_all(lambda camera: read_ptz_tasks(client, camera), unknown, workers=workers):
+        offers[camera_id(camera)] = bool(offered)
         # Keep what was read: it is the only sign of PTZ on such servers (the inventory's ptz group uses it).
-        outcome.item['ptz_tasks'] = list(outcome.value or [])
+        camera['ptz_tasks'] = list(offered or [])
     return [camera for camera in cameras if ptz_capability(camera) or offers.get(camera_id(camera), False)]
 
 
@@ -453,3 +434,25 @@ def select_cameras(client: t.Any, selection: CameraSelection, *, workers: int = 
     cameras = sort_cameras(cameras)
     add_ptz_details(client, cameras, selection.include, workers=workers)
     return cameras
+
+
+def read_cameras_job(module: t.Any) -> dict[str, t.Any]:
+    """The job of camera_info: check the selection before any request, then read the cameras it selects."""
+    params = module.params
+    concurrency = params['concurrency']
+    if not 1 <= concurrency <= MAX_CONCURRENCY:
+        raise InputError(f'concurrency must be between 1 and {MAX_CONCURRENCY}, not {concurrency}')
+    # An empty value usually comes from an unset variable; ignoring it would select every camera of the site.
+    blank = [option for option in ('id', 'name', 'camera_group') if params[option] is not None and not params[option].strip()]
+    if blank:
+        raise InputError(f"{', '.join(blank)} is empty; leave the option out to select cameras without it")
+    if params['id'] is not None and not is_id(params['id']):
+        raise InputError(f"id '{params['id'].strip()}' is not a camera id (a GUID such as 0a1b2c3d-0000-4000-8000-00000000abcd)")
+    selection = CameraSelection(ident=params['id'], name=params['name'], include_disabled=params['include_disabled'],
+                                ptz_only=params['ptz_only'], camera_group=params['camera_group'], include=tuple(params['include']))
+    try:
+        cameras = select_cameras(module.client, selection, workers=concurrency)
+    except XProtectError as error:
+        error.result = {'cameras': []}  # type: ignore[attr-defined]
+        raise
+    return dict(changed=False, cameras=cameras)

@@ -50,3 +50,13 @@ def map_bounded(func: t.Callable[[T], R], items: t.Iterable[T], *, workers: int)
         return [call(item) for item in items]
     with concurrent.futures.ThreadPoolExecutor(max_workers=min(workers, len(items))) as pool:
         return list(pool.map(call, items))
+
+
+def map_all(func: t.Callable[[T], R], items: t.Iterable[T], *, workers: int) -> list[tuple[T, R]]:
+    """``map_bounded`` for work that is all or nothing: ``(item, value)`` pairs, or the first error (input order) raised."""
+    pairs = []
+    for outcome in map_bounded(func, items, workers=workers):
+        if outcome.error is not None:
+            raise outcome.error
+        pairs.append((outcome.item, t.cast(R, outcome.value)))
+    return pairs

@@ -21,6 +21,13 @@ class XProtectError(Exception):
     #: True when a POST may have been processed although it failed (reset after sending, 502, 504):
     #: the caller must look before repeating it.
     ambiguous: bool = False
+    #: True when the failed request was a write to the REST API (not a read, not a token request): only then
+    #: can an ambiguous failure have changed something.
+    write: bool = False
+    #: True when the server could not be reached at all (no HTTP answer).
+    unreachable: bool = False
+    #: True when the error was found before any request was sent (bad input, bad settings).
+    before_request: bool = False
 
     def __init__(self, message: str, *, action: str = '', status: int | None = None,
                  details: t.Sequence[str] = (), hint: str | None = None, method: str = '', path: str = '') -> None:
@@ -34,6 +41,19 @@ class XProtectError(Exception):
         self.summary = message
         super().__init__(self._compose())
 
+    def add_note(self, note: str) -> None:
+        """Append a sentence to the advice (the message is composed again)."""
+        self.hint = ' '.join(part for part in (self.hint, note) if part)
+        self.args = (self._compose(),)
+
+    def without_hint(self) -> str:
+        """The message without its advice, for lists that give the advice once at the end."""
+        hint, self.hint = self.hint, ''
+        try:
+            return self._compose()
+        finally:
+            self.hint = hint
+
     def _compose(self) -> str:
         parts = []
         if self.action:
@@ -44,6 +64,7 @@ class XProtectError(Exception):
             parts.append('The server said: ' + '; '.join(self.details))
         if self.hint:
             parts.append(self.hint)
+        parts = [part.strip() for part in parts if part and part.strip()]
         text = ' '.join(part if part.endswith(('.', '!', '?')) else part + '.' for part in parts)
         return text
 
@@ -141,6 +162,29 @@ class TaskTimeoutError(XProtectError):
 
 class ConfigurationError(XProtectError):
     """The connection settings are incomplete or contradictory (nothing was sent)."""
+
+    hint = ''
+    before_request = True
+
+
+class InputError(XProtectError):
+    """The task's input cannot work; found before any request was sent. The message names the fix."""
+
+    hint = ''
+    before_request = True
+
+    def _compose(self) -> str:
+        # Input messages are written whole, often several clauses joined by '; ': kept as written.
+        if not self.details and not self.hint:
+            return self.summary
+        return super()._compose()
+
+
+class ConflictError(XProtectError):
+    """The input does not fit what the server holds (an ambiguous name, a built-in object, an unknown id).
+
+    Found after reading, before any write.
+    """
 
     hint = ''
 

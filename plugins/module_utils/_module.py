@@ -1,16 +1,23 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, milestone.xprotect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The thin layer between Ansible modules and the API client.
+"""The one module base: connection options, the client, check mode, errors and redaction, decided once.
 
-It owns the connection options (one argument spec, documented once in the ``connection`` doc fragment),
-builds the client from module parameters, and turns client errors into ``fail_json`` with the error's
-sentence as ``msg``. Modules use it like this::
+It owns the connection options (one argument spec, documented once in the ``connection`` doc fragment) and
+builds the client from them. Every module hands its work to ``run``::
 
-    module = XProtectModule(argument_spec=dict(name=dict(type='str', required=True)), supports_check_mode=True)
-    with module.api():
-        events = module.client.list('userDefinedEvents')
-    module.exit_json(changed=False, events=events)
+    def main():
+        XProtectModule(argument_spec=SPEC, supports_check_mode=True).run(job)
+
+where ``job(module)`` returns the result. ``run`` decides the rest for every module alike:
+
+* check mode: the client is built read-only, so a write can never be sent (it would raise before sending);
+* errors: an ``XProtectError`` becomes ``fail_json`` with its sentence as ``msg``, the partial result the
+  error carries (``error.result``), and the one rule for ``changed``: a failed run reports ``changed`` when
+  its result says so, or when the failed request was a write that may have been carried out (its answer
+  was lost, or came back unreadable after a success status); a token request or a read never does;
+* redaction: the password, tokens and every registered secret are masked in ``msg``, warnings and the
+  result (the inventory plugin uses the same ``Redactor``).
 """
 
 from __future__ import annotations
@@ -20,8 +27,20 @@ import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
-from ._client import HAS_REQUESTS, NTLM_PACKAGE_ADVICE, REQUESTS_IMPORT_ERROR, ConnectionSettings, XProtectClient, ntlm_import_error
-from ._errors import XProtectError
+from ._client import (
+    HAS_REQUESTS,
+    NTLM_PACKAGE_ADVICE,
+    REQUESTS_IMPORT_ERROR,
+    ConnectionSettings,
+    Redactor,
+    XProtectClient,
+    ntlm_import_error,
+)
+from ._errors import UnexpectedResponseError, XProtectError
+
+MAY_HAVE_WRITTEN = ' The request may have taken effect although its answer was lost; run the task again to converge.'
+WROTE_UNREADABLE = (' The server carried out the write but its answer could not be read; run the task again to see the '
+                    'result (it finds the object and converges).')
 
 
 def connection_argument_spec() -> dict[str, dict[str, t.Any]]:
@@ -62,7 +81,7 @@ def settings_from_params(params: t.Mapping[str, t.Any], **extra: t.Any) -> Conne
 
 
 class XProtectModule(AnsibleModule):
-    """An AnsibleModule with the XProtect connection options and a lazily built API client."""
+    """An AnsibleModule with the XProtect connection options, a lazily built API client, and ``run``."""
 
     def __init__(self, argument_spec: dict[str, t.Any] | None = None, pool_size: int = 10, **kwargs: t.Any) -> None:
         spec = connection_argument_spec()
@@ -70,16 +89,21 @@ class XProtectModule(AnsibleModule):
         super().__init__(argument_spec=spec, **kwargs)
         self._client: XProtectClient | None = None
         self._pool_size = pool_size
+        self.redactor = Redactor()
+        for name, option in spec.items():
+            if option.get('no_log'):
+                self.redactor.add(self.params.get(name))
 
     @property
     def client(self) -> XProtectClient:
-        """The API client, created on first use (nothing is sent until a request is made)."""
+        """The API client, created on first use (nothing is sent until a request is made); read-only in check mode."""
         if self._client is None:
             if not HAS_REQUESTS:
                 self.fail_json(msg=missing_required_lib('requests'), exception=str(REQUESTS_IMPORT_ERROR))
             self._require_ntlm()
             try:
-                self._client = XProtectClient(settings_from_params(self.params, pool_size=self._pool_size))
+                self._client = XProtectClient(settings_from_params(self.params, pool_size=self._pool_size), redactor=self.redactor,
+                                              read_only=self.check_mode)
             except XProtectError as error:
                 self.fail_from_error(error)
             for warning in self._client.warnings:
@@ -95,6 +119,23 @@ class XProtectModule(AnsibleModule):
             reason = f'to log in Windows users (auth_type=windows); install it with: {NTLM_PACKAGE_ADVICE}'
             self.fail_json(msg=missing_required_lib('requests-ntlm', reason=reason), exception=str(error))
 
+    def redact(self, text: str) -> str:
+        return self._client.redact(text) if self._client is not None else self.redactor.text(text)
+
+    def warn(self, warning: str) -> None:
+        super().warn(self.redact(warning))
+
+    def run(self, job: t.Callable[['XProtectModule'], dict[str, t.Any]], *, redact_result: bool = True) -> t.NoReturn:
+        """Run ``job(self)`` and end the module with its result, or with the failure (module docstring).
+
+        ``redact_result=False`` is for the login module alone, whose result is the token (its action plugin hides it).
+        """
+        try:
+            result = job(self)
+        except XProtectError as error:
+            self.fail_from_error(error, **getattr(error, 'result', {}))
+        self.exit_json(**(self.redactor.data(result) if redact_result else result))
+
     @contextlib.contextmanager
     def api(self, **partial_result: t.Any) -> t.Iterator[None]:
         """Run API calls; a client error ends the module with ``fail_json`` and ``partial_result``."""
@@ -104,10 +145,15 @@ class XProtectModule(AnsibleModule):
             self.fail_from_error(error, **partial_result)
 
     def fail_from_error(self, error: XProtectError, **result: t.Any) -> t.NoReturn:
-        message = self._client.redact(str(error)) if self._client is not None else str(error)
-        if error.ambiguous and error.method == 'POST':
+        message = self.redact(str(error))
+        changed = bool(result.get('changed'))
+        if error.write and error.status is not None and 200 <= error.status < 300:
+            message += WROTE_UNREADABLE if isinstance(error, UnexpectedResponseError) else MAY_HAVE_WRITTEN
+            changed = True
+        elif error.write and error.ambiguous:
             # A write whose answer was lost may have been carried out: do not claim nothing changed.
-            message += ' The request may have taken effect although its answer was lost; run the task again to converge.'
-            result['changed'] = True
+            message += MAY_HAVE_WRITTEN
+            changed = True
+        result['changed'] = changed
         result.setdefault('error', error.to_dict())
-        self.fail_json(msg=message, **result)
+        self.fail_json(msg=message, **self.redactor.data(result))

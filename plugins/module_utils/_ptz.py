@@ -26,12 +26,13 @@ invocation (one snapshot for the whole run), so a device never gets two tasks by
 from __future__ import annotations
 
 import dataclasses
-import math
-import threading
-import time
+import difflib
 import typing as t
 
+import time
+
 from ._cameras import (
+    MAX_CONCURRENCY,
     Camera,
     camera_id,
     camera_name,
@@ -41,30 +42,40 @@ from ._cameras import (
     ptz_capability,
     read_ptz_presets,
     read_ptz_tasks,
+    resolve_cameras,
     summarize,
 )
-from ._client import task_id_of
-from ._concurrency import map_bounded
-from ._errors import TaskTimeoutError, XProtectError
-from ._waiter import TERMINAL_STATES, wait_for_task
+from ._errors import InputError
+from ._tasks import (  # noqa: F401  # the statuses and FailureTolerance are part of this module's interface
+    CHANGED,
+    FAILED,
+    FAILURE_STATUSES,
+    MAX_WAIT_SECONDS,
+    NOT_ATTEMPTED,
+    SKIPPED,
+    STARTED,
+    STATUSES,
+    TIMED_OUT,
+    UNCHANGED,
+    WOULD_CHANGE,
+    FailureTolerance,
+    ServerGoneGuard,
+    TaskAccount,
+    TaskFailedError,
+    TaskRunner,
+    WaitOptions,
+    check_wait_options,
+    fleet_advice,
+    fleet_totals,
+    run_fleet,
+    task_reference_id,
+)
 
 DEFAULT_PTZ_PRESET = 'DefaultPtzPreset'
 GET_DEVICE_PRESETS = 'GetDevicePresets'
+PTZ_TASKS = (DEFAULT_PTZ_PRESET, GET_DEVICE_PRESETS)
 #: The two steps of GetDevicePresets; the protocol has no third.
 DEVICE_PRESET_STEPS = 2
-#: Upper bound of wait_timeout and wait_sleep (a week): longer waits are typos.
-MAX_WAIT_SECONDS = 604800.0
-
-# Per-camera outcomes (the ``status`` of a camera's result).
-CHANGED = 'changed'
-UNCHANGED = 'unchanged'
-WOULD_CHANGE = 'would_change'
-STARTED = 'started'
-FAILED = 'failed'
-TIMED_OUT = 'timed_out'
-SKIPPED = 'skipped'
-STATUSES = (CHANGED, UNCHANGED, WOULD_CHANGE, STARTED, SKIPPED, FAILED, TIMED_OUT)
-FAILURE_STATUSES = (FAILED, TIMED_OUT)
 
 #: Preset fields whose change makes GetDevicePresets report ``changed``.
 PRESET_FIELDS = ('name', 'devicePreset', 'devicePresetInternalId', 'defaultPreset', 'pan', 'tilt', 'zoom')
@@ -72,13 +83,21 @@ PRESET_FIELDS = ('name', 'devicePreset', 'devicePresetInternalId', 'defaultPrese
 
 def canonical_task(name: str) -> str:
     """A known task in its documented spelling (the API matches task names case-insensitively)."""
-    for known in (DEFAULT_PTZ_PRESET, GET_DEVICE_PRESETS):
+    for known in PTZ_TASKS:
         if known.lower() == name.strip().lower():
             return known
     return name.strip()
 
 
-class PtzError(XProtectError):
+def task_suggestion(name: str) -> str:
+    """' (did you mean X?)' for a near miss of a known task name, else ''."""
+    close = difflib.get_close_matches(name.strip().lower(), [known.lower() for known in PTZ_TASKS], n=1, cutoff=0.6)
+    if not close:
+        return ''
+    return f' (did you mean {next(known for known in PTZ_TASKS if known.lower() == close[0])}?)'
+
+
+class PtzError(TaskFailedError):
     """A camera cannot do what was asked (no PTZ, task not offered, unknown preset, task ended in Error)."""
 
     hint = ''
@@ -108,7 +127,8 @@ class PtzJob:
         problems = []
         task = self.task.lower()
         if task not in (DEFAULT_PTZ_PRESET.lower(), GET_DEVICE_PRESETS.lower()):
-            problems.append(f"task must be {DEFAULT_PTZ_PRESET} or {GET_DEVICE_PRESETS}, not '{self.task}'")
+            problems.append(f"task must be {DEFAULT_PTZ_PRESET} or {GET_DEVICE_PRESETS}, not '{self.task}'{task_suggestion(self.task)}")
+            return problems + check_wait_options(self.wait_timeout, self.wait_sleep)
         # A blank preset could only fail on every camera, after a request to each.
         if task == DEFAULT_PTZ_PRESET.lower() and not (self.preset and self.preset.strip()):
             problems.append(f'task {DEFAULT_PTZ_PRESET} needs preset (the name or id of the preset to make the default)')
@@ -118,73 +138,24 @@ class PtzJob:
             problems.append(f'wait=false cannot be used with {GET_DEVICE_PRESETS}: its second step needs the result of the first')
         if self.missing_preset not in ('fail', 'skip'):
             problems.append(f"missing_preset must be fail or skip, not '{self.missing_preset}'")
-        # NaN passes a "<= 0" test and would never time out; huge values overflow time.sleep.
-        for option, value in (('wait_timeout', self.wait_timeout), ('wait_sleep', self.wait_sleep)):
-            if not math.isfinite(value) or value > MAX_WAIT_SECONDS:
-                problems.append(f'{option} must be a finite number of seconds up to {MAX_WAIT_SECONDS:g} (a week), not {value:g}')
-            elif value <= 0:
-                problems.append(f'{option} must be a positive number of seconds, not {value:g}')
-        return problems
+        return problems + check_wait_options(self.wait_timeout, self.wait_sleep)
 
-
-@dataclasses.dataclass(frozen=True)
-class FailureTolerance:
-    """How many failed cameras a run tolerates: a count (``3``) or a percentage of the cameras (``10%``)."""
-
-    amount: float = 0
-    percent: bool = False
-
-    @classmethod
-    def parse(cls, value: t.Any) -> 'FailureTolerance':
-        text = str(value if value is not None else 0).strip()
-        percent = text.endswith('%')
-        number_text = text[:-1].strip() if percent else text
-        try:
-            amount = float(number_text) if percent else int(number_text)
-        except ValueError:
-            raise ValueError(f"failure_tolerance must be a count such as 3 or a percentage such as '10%', not {value!r}") from None
-        if not math.isfinite(amount) or amount < 0 or (percent and amount > 100):  # 'nan%' would tolerate everything
-            raise ValueError(f"failure_tolerance must be a count of 0 or more or a percentage between 0% and 100%, not {value!r}")
-        return cls(amount=amount, percent=percent)
-
-    def exceeded(self, failures: int, total: int) -> bool:
-        """True when ``failures`` of ``total`` cameras are more than tolerated."""
-        if failures == 0:
-            return False
-        if self.percent:
-            return total == 0 or failures * 100.0 > self.amount * total
-        return failures > self.amount
-
-    def __str__(self) -> str:
-        return f'{self.amount:g}%' if self.percent else f'{int(self.amount)}'
+    @property
+    def wait_options(self) -> WaitOptions:
+        return WaitOptions(wait=self.wait, wait_timeout=self.wait_timeout, wait_sleep=self.wait_sleep, cleanup=self.cleanup)
 
 
 # -- one camera's account ------------------------------------------------------------------------------
 
 @dataclasses.dataclass
-class StartedTask:
-    task_id: str
-    finished: bool = False
-
-
-@dataclasses.dataclass
-class CameraRun:  # pylint: disable=too-many-instance-attributes
+class CameraRun(TaskAccount):  # pylint: disable=too-many-instance-attributes
     """What happened on one camera; ``as_result`` is what the module returns for it."""
 
-    camera: Camera
-    task: str
-    status: str = FAILED
-    changed: bool = False
-    state: str | None = None
-    progress: int | None = None
-    error: str = ''
-    error_code: int | None = None
-    duration: float = 0.0
+    camera: Camera = dataclasses.field(default_factory=dict)
     preset: dict[str, str] | None = None
     preset_changes: dict[str, list[str]] | None = None
-    started: list[StartedTask] = dataclasses.field(default_factory=list)
-    cleanup: dict[str, str] = dataclasses.field(default_factory=dict)
-    left_behind: list[str] = dataclasses.field(default_factory=list)
+    #: The camera's preset names (for the fleet's "no camera has that preset" message).
+    preset_names: list[str] = dataclasses.field(default_factory=list)
     before: t.Any = None
     after: t.Any = None
 
@@ -196,40 +167,9 @@ class CameraRun:  # pylint: disable=too-many-instance-attributes
     def camera_name(self) -> str:
         return camera_name(self.camera)
 
-    @property
-    def failed(self) -> bool:
-        return self.status in FAILURE_STATUSES
-
-    def track(self, task_id: str) -> StartedTask:
-        started = StartedTask(task_id)
-        self.started.append(started)
-        return started
-
-    def note_task(self, task: t.Mapping[str, t.Any]) -> None:
-        """Keep the last state and progress a task reported."""
-        if task.get('state') is not None:
-            self.state = str(task['state'])
-        progress = task.get('progress')
-        if isinstance(progress, (int, float)) and not isinstance(progress, bool):
-            self.progress = int(progress)
-
     def as_result(self) -> dict[str, t.Any]:
-        task_ids = [started.task_id for started in self.started]
-        result: dict[str, t.Any] = {
-            'camera_id': self.camera_id,
-            'camera_name': self.camera_name,
-            'task': self.task,
-            'status': self.status,
-            'changed': self.changed,
-            'task_id': task_ids[-1] if task_ids else None,
-            'task_ids': task_ids,
-            'state': self.state,
-            'progress': self.progress,
-            'duration': round(self.duration, 3),
-            'error': self.error,
-            'error_code': self.error_code,
-            'tasks_left_behind': list(self.left_behind),
-        }
+        result: dict[str, t.Any] = {'camera_id': self.camera_id, 'camera_name': self.camera_name}
+        result.update(self.task_result())
         if self.preset is not None:
             result['preset'] = dict(self.preset)
         if self.preset_changes is not None:
@@ -306,69 +246,34 @@ def next_session_id(task: t.Mapping[str, t.Any], previous: int) -> int:
     return session
 
 
-def task_reference_id(task: t.Mapping[str, t.Any]) -> str | None:
-    """The id of a task in ``GET /tasks`` (the data carries it in ``relations.self``, not in ``id``)."""
-    ident = task.get('id') or ((task.get('relations') or {}).get('self') or {}).get('id')
-    return str(ident) if ident is not None else None
-
-
 class PtzRunner:
-    """Runs one ``PtzJob`` on cameras with bounded concurrency; one client serves every worker."""
+    """Runs one ``PtzJob`` on cameras with bounded concurrency, on the shared task runner."""
 
-    def __init__(self, client: t.Any, job: PtzJob, *, clock: t.Callable[[], float] = time.monotonic,
-                 sleeper: t.Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, client: t.Any, job: PtzJob, *, clock: t.Callable[[], float] | None = None,
+                 sleeper: t.Callable[[float], None] | None = None) -> None:
         self.client = client
         self.job = job
-        self.clock = clock
-        self.sleeper = sleeper
-        self.tasks_before: set[str] | None = None
-        self._snapshot_taken = False
-        self._snapshot_lock = threading.Lock()
+        options = {key: value for key, value in (('clock', clock), ('sleeper', sleeper)) if value is not None}
+        self.tasks = TaskRunner(client, job.wait_options, **options)
+        self.guard = ServerGoneGuard()
 
     def run(self, cameras: t.Sequence[Camera], *, workers: int) -> list[CameraRun]:
-        """Every camera's account, in the order given. One camera's failure never stops the others."""
-        outcomes = map_bounded(self.run_camera, list(cameras), workers=workers)
-        return [t.cast(CameraRun, outcome.value) for outcome in outcomes]
+        """Every camera's account, in the order given. One camera's failure never stops the others; a server gone does."""
+        return run_fleet(list(cameras), self.run_camera, self._account, workers=workers, guard=self.guard)
 
-    def _known_tasks(self) -> set[str] | None:
-        """Ids of the tasks that existed before this run invoked anything, so an ambiguous invoke can be checked.
-
-        Read once, by the first worker about to invoke, while the others wait: a run (or check mode) that
-        invokes nothing costs no extra request.
-        """
-        with self._snapshot_lock:
-            if not self._snapshot_taken:
-                self._snapshot_taken = True
-                try:
-                    tasks = self.client.list('tasks', action='list the server tasks')
-                    self.tasks_before = {ident for ident in map(task_reference_id, tasks) if ident}
-                except XProtectError:
-                    self.tasks_before = None  # then an ambiguous POST is not repeated, which is the safe side
-            return self.tasks_before
+    def _account(self, camera: Camera) -> CameraRun:
+        return CameraRun(task=self.job.task, camera=camera)
 
     def run_camera(self, camera: Camera) -> CameraRun:
-        run = CameraRun(camera=camera, task=self.job.task)
-        start = self.clock()
-        try:
-            self._check_offered(run)
-            if run.task.lower() == DEFAULT_PTZ_PRESET.lower():
-                self._default_preset(run, start)
-            else:
-                self._device_presets(run, start)
-        except TaskTimeoutError as error:
-            run.status = TIMED_OUT
-            run.note_task(error.last_task)
-            run.error = self.client.redact(error.summary)
-        except XProtectError as error:
-            run.status = FAILED
-            run.error = self.client.redact(str(error))
-        except Exception as error:  # pylint: disable=broad-except  # one camera's bug must not cost the fleet its account
-            run.status = FAILED
-            run.error = self.client.redact(f'unexpected {type(error).__name__}: {error}')
-        finally:
-            self._clean_up(run)
-            run.duration = self.clock() - start
-        return run
+        return t.cast(CameraRun, self.tasks.run(self._account(camera), self._work))
+
+    def _work(self, account: TaskAccount, start: float) -> None:
+        run = t.cast(CameraRun, account)
+        self._check_offered(run)
+        if run.task.lower() == DEFAULT_PTZ_PRESET.lower():
+            self._default_preset(run, start)
+        else:
+            self._device_presets(run, start)
 
     # -- steps -----------------------------------------------------------------------------------------
 
@@ -387,6 +292,7 @@ class PtzRunner:
 
     def _default_preset(self, run: CameraRun, start: float) -> None:
         presets = read_ptz_presets(self.client, run.camera)
+        run.preset_names = [preset_name(preset) for preset in presets]
         try:
             preset = resolve_preset(presets, t.cast(str, self.job.preset))
         except PresetMissingError as error:
@@ -404,7 +310,7 @@ class PtzRunner:
             run.status, run.changed = WOULD_CHANGE, True
             return
         result = self._invoke(run, {'itemSelection': item_selection(preset)})
-        finished = self._finish(run, result, start)
+        finished = self.tasks.finish(run, result, start)
         # Only now: a refused invocation or a task ending in Error changed nothing.
         run.status, run.changed = (CHANGED if finished else STARTED), True
 
@@ -418,7 +324,7 @@ class PtzRunner:
         session = 0
         for step in range(1, DEVICE_PRESET_STEPS + 1):
             result = self._invoke(run, {'sessionDataId': session})
-            final = self._finish(run, result, start) or {}
+            final = self.tasks.finish(run, result, start) or {}
             if step == DEVICE_PRESET_STEPS:
                 break
             session = next_session_id(final, session)
@@ -429,87 +335,19 @@ class PtzRunner:
         run.status = CHANGED if run.changed else UNCHANGED
 
     def _invoke(self, run: CameraRun, body: dict[str, t.Any]) -> dict[str, t.Any]:
-        path = presets_path(run.camera)
+        def owned(task: t.Mapping[str, t.Any]) -> bool:
+            return str(((task.get('cameraPath') or {}).get('id')) or '').lower() == run.camera_id
 
-        known_before = self._known_tasks()
-
-        def find_started() -> dict[str, t.Any] | None:
-            return self._find_started(run, t.cast(t.Set[str], known_before))
-
-        return self.client.invoke_task(path, run.task, body, action=f'invoke {run.task} on camera {describe(run.camera)}',
-                                       find_started=find_started if known_before is not None else None)
-
-    def _find_started(self, run: CameraRun, known_before: set[str]) -> dict[str, t.Any] | None:
-        """A task for this camera that neither existed before the run nor was started by it: the lost answer's task."""
-        known = known_before | {started.task_id for started in run.started}
-        for task in self.client.list('tasks', action='look for a task started by an unanswered request'):
-            ident = task_reference_id(task)
-            owner = str(((task.get('cameraPath') or {}).get('id')) or '').lower()
-            if ident and ident not in known and owner == run.camera_id:
-                return {'path': {'type': 'tasks', 'id': ident}, 'state': task.get('state'), 'sessionDataId': task.get('sessionDataId')}
-        return None
-
-    def _finish(self, run: CameraRun, result: dict[str, t.Any], start: float) -> dict[str, t.Any] | None:
-        """Follow an invocation's result to its end; None when ``wait`` is false and a task was started."""
-        task_id = task_id_of(result)
-        if task_id is None:
-            # A synchronous answer: the work is already done (or refused).
-            run.note_task(result)
-            if result.get('state') not in (None, 'Success'):
-                raise PtzError(f"the server answered state {result.get('state')}" + (f": {result['errorText']}" if result.get('errorText') else ''))
-            return result
-        started = run.track(task_id)
-        run.note_task(result)
-        if not self.job.wait:
-            return None
-        outcome = wait_for_task(self.client.get_task, task_id, timeout=self.job.wait_timeout, sleep=self.job.wait_sleep,
-                                clock=self.clock, sleeper=self.sleeper, started=start)
-        started.finished = True
-        run.note_task(outcome.task)
-        if not outcome.succeeded:
-            code = outcome.task.get('errorCode')
-            run.error_code = code if isinstance(code, int) and not isinstance(code, bool) else None
-            raise PtzError(outcome.error_text or f'task {task_id} ended in state {outcome.state} without an error text')
-        return outcome.task
-
-    # -- cleanup ---------------------------------------------------------------------------------------
-
-    def _clean_up(self, run: CameraRun) -> None:
-        """TaskCleanup on every task this camera's run started, whatever its outcome (module docstring)."""
-        for started in run.started:
-            if not self.job.cleanup or not self.job.wait:
-                run.left_behind.append(started.task_id)
-                continue
-            if not started.finished:
-                self._stop(started.task_id)
-            try:
-                run.cleanup[started.task_id] = self.client.cleanup_task(started.task_id)
-            except XProtectError as error:
-                run.cleanup[started.task_id] = 'failed'
-                run.left_behind.append(started.task_id)
-                note = f'task {started.task_id} could not be cleaned up: {self.client.redact(str(error))}'
-                run.error = f'{run.error} {note}'.strip()
-
-    def _stop(self, task_id: str) -> None:
-        """TaskStop on a task that is still running; a failure is left to the cleanup that follows."""
-        try:
-            task = self.client.get_task(task_id, action=f'read task {task_id} before stopping it')
-            if str(task.get('state', '')) in TERMINAL_STATES:
-                return
-            self.client.stop_task(task_id)
-        except XProtectError:
-            pass
+        return self.tasks.invoke(run, presets_path(run.camera), body, action=f'invoke {run.task} on camera {describe(run.camera)}',
+                                 owned=owned)
 
 
 # -- the whole run -------------------------------------------------------------------------------------
 
 def totals(runs: t.Sequence[CameraRun]) -> dict[str, int]:
     """Counts per status, plus the number of cameras and of failures."""
-    counts = {status: 0 for status in STATUSES}
-    for run in runs:
-        counts[run.status] += 1
+    counts = fleet_totals(runs)
     counts['cameras'] = len(runs)
-    counts['failures'] = counts[FAILED] + counts[TIMED_OUT]
     return counts
 
 
@@ -535,7 +373,7 @@ def failure_lines(runs: t.Sequence[CameraRun]) -> list[str]:
             continue
         what = 'timed out' if run.status == TIMED_OUT else 'failed'
         tasks = f" (task {', '.join(started.task_id for started in run.started)})" if run.started else ''
-        lines.append(f'{describe(run.camera)} {what}{tasks}: {run.error}')
+        lines.append(f'{describe(run.camera)} {what}{tasks}: {run.error.rstrip(".")}')
     return lines
 
 
@@ -545,11 +383,103 @@ def summary(task: str, runs: t.Sequence[CameraRun], duration: float) -> str:
     return f"{task} on {counts['cameras']} camera{'s' if counts['cameras'] != 1 else ''} in {duration:.1f} s: {', '.join(parts) or 'nothing to do'}"
 
 
+def exceeded(tolerance: FailureTolerance, runs: t.Sequence[CameraRun]) -> bool:
+    """True when the failures, counting cameras not attempted because the server was gone, are more than tolerated."""
+    counts = totals(runs)
+    return tolerance.exceeded(counts['failures'] + counts[NOT_ATTEMPTED], counts['cameras'])
+
+
 def failure_message(task: str, runs: t.Sequence[CameraRun], duration: float, tolerance: FailureTolerance) -> str:
     counts = totals(runs)
-    text = (f"{task} failed on {counts['failures']} of {counts['cameras']} camera{'s' if counts['cameras'] != 1 else ''}"
-            f' (failure_tolerance {tolerance}): ' + summarize(failure_lines(runs)))
+    plural = 's' if counts['cameras'] != 1 else ''
+    text = f"{task} failed on {counts['failures']} of {counts['cameras']} camera{plural} (failure_tolerance {tolerance})"
+    lines = failure_lines(runs)
+    if lines:
+        text += ': ' + summarize(lines).rstrip('.')
+    if counts[NOT_ATTEMPTED]:
+        text += (f". The server could not be reached, so {counts[NOT_ATTEMPTED]} camera{'s were' if counts[NOT_ATTEMPTED] != 1 else ' was'} "
+                 'not attempted (status not_attempted); run the task again once the server is back')
+    advice = fleet_advice(runs)
+    if advice:
+        text += '. ' + advice.rstrip('.')
     behind = left_behind(runs)
     if behind:
         text += f". Tasks left behind on the server: {', '.join(behind)}"
     return text + f'. {summary(task, runs, duration)}.'
+
+
+def no_camera_has_preset(job: PtzJob, runs: t.Sequence[CameraRun]) -> str | None:
+    """With missing_preset=skip, a preset that no camera has is a typo, not a fleet that differs: say so."""
+    if job.task != DEFAULT_PTZ_PRESET or not runs or any(run.status != SKIPPED for run in runs):
+        return None
+    names = sorted({name for run in runs for name in run.preset_names})
+    close = difflib.get_close_matches(str(job.preset), names, n=3, cutoff=0.4)
+    if not close:
+        close = [name for name in names if str(job.preset).strip().casefold() in name.casefold()][:3]
+    text = (f"No camera has a PTZ preset named '{job.preset}', so all {len(runs)} camera{'s were' if len(runs) != 1 else ' was'} skipped. "
+            'Preset names are compared exactly (case and spaces count).')
+    if close:
+        text += ' Closest preset names on these cameras: ' + ', '.join(f"'{name}'" for name in close) + '.'
+    elif names:
+        text += ' The cameras have: ' + summarize([f"'{name}'" for name in names], ', ') + '.'
+    return text
+
+
+# -- the ptz_task module's job --------------------------------------------------------------------------
+
+def job_from_params(params: t.Mapping[str, t.Any], check_mode: bool) -> tuple[PtzJob, FailureTolerance, list[str]]:
+    """The job, its failure tolerance and the cameras, or an InputError naming every problem (before any request)."""
+    job = PtzJob(task=canonical_task(params['task']), preset=params['preset'], wait=params['wait'], wait_timeout=params['wait_timeout'],
+                 wait_sleep=params['wait_sleep'], cleanup=params['cleanup'], check_mode=check_mode,
+                 missing_preset=params['missing_preset'])
+    problems = job.problems()
+    if not 1 <= params['concurrency'] <= MAX_CONCURRENCY:
+        problems.append(f"concurrency must be between 1 and {MAX_CONCURRENCY}, not {params['concurrency']}")
+    tolerance = FailureTolerance()
+    try:
+        tolerance = FailureTolerance.parse(params['failure_tolerance'])
+    except ValueError as error:
+        problems.append(str(error))
+    cameras = [camera for camera in params['cameras'] if camera and camera.strip()]
+    if not params['cameras']:
+        problems.append('cameras is an empty list, so there is nothing to do; when the list comes from camera_info, its selection '
+                        'matched no camera (check the name pattern, the camera group and ptz_only)')
+    elif not cameras:
+        problems.append('cameras holds only empty names; give camera names or ids (an unset variable gives an empty name)')
+    if problems:
+        raise InputError('; '.join(problems))
+    return job, tolerance, cameras
+
+
+def run_ptz_task(module: t.Any) -> dict[str, t.Any]:
+    """The job of ptz_task: resolve the cameras, run the task on each, account for every camera and task."""
+    params = module.params
+    job, tolerance, references = job_from_params(params, module.check_mode)
+    started = time.monotonic()
+    cameras = resolve_cameras(module.client, references, workers=params['concurrency'])
+    runs = PtzRunner(module.client, job).run(cameras, workers=params['concurrency'])
+    duration = time.monotonic() - started
+    result = dict(
+        changed=any(run.changed for run in runs),
+        cameras=[run.as_result() for run in runs],
+        totals=totals(runs),
+        duration=round(duration, 3),
+        tasks_left_behind=left_behind(runs),
+    )
+    if module._diff:  # pylint: disable=protected-access  # AnsibleModule exposes --diff only this way
+        result['diff'] = diff(runs)
+    if exceeded(tolerance, runs):
+        error = PtzError(failure_message(job.task, runs, duration, tolerance))
+        error.result = result  # type: ignore[attr-defined]
+        raise error
+    nothing_matched = no_camera_has_preset(job, runs)
+    if nothing_matched:
+        error = PresetMissingError(nothing_matched)
+        error.result = result  # type: ignore[attr-defined]
+        raise error
+    for line in failure_lines(runs):
+        module.warn(f'{job.task} (tolerated by failure_tolerance {tolerance}): {line}')
+    if result['tasks_left_behind'] and job.wait and job.cleanup:
+        module.warn(f"tasks left behind on the server: {', '.join(result['tasks_left_behind'])}")
+    result['msg'] = summary(job.task, runs, duration)
+    return result

@@ -371,42 +371,23 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._cameras import
     DEFAULT_CONCURRENCY,
     INCLUDE_CHOICES,
     MAX_CONCURRENCY,
-    is_id,
-    CameraSelection,
-    select_cameras,
+    read_cameras_job,
 )
 from ansible_collections.milestone.xprotect.plugins.module_utils._module import XProtectModule
 
+ARGUMENT_SPEC = dict(
+    id=dict(type='str'),
+    name=dict(type='str'),
+    include_disabled=dict(type='bool', default=False),
+    ptz_only=dict(type='bool', default=False),
+    camera_group=dict(type='str'),
+    include=dict(type='list', elements='str', choices=list(INCLUDE_CHOICES), default=[]),
+    concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
+)
+
 
 def main() -> None:
-    module = XProtectModule(
-        argument_spec=dict(
-            id=dict(type='str'),
-            name=dict(type='str'),
-            include_disabled=dict(type='bool', default=False),
-            ptz_only=dict(type='bool', default=False),
-            camera_group=dict(type='str'),
-            include=dict(type='list', elements='str', choices=list(INCLUDE_CHOICES), default=[]),
-            concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
-        ),
-        supports_check_mode=True,
-        pool_size=MAX_CONCURRENCY,
-    )
-    params = module.params
-    concurrency = params['concurrency']
-    if not 1 <= concurrency <= MAX_CONCURRENCY:
-        module.fail_json(msg=f'concurrency must be between 1 and {MAX_CONCURRENCY}, not {concurrency}')
-    # An empty value usually comes from an unset variable; ignoring it would select every camera of the site.
-    blank = [option for option in ('id', 'name', 'camera_group') if params[option] is not None and not params[option].strip()]
-    if blank:
-        module.fail_json(msg=f"{', '.join(blank)} is empty; leave the option out to select cameras without it")
-    if params['id'] is not None and not is_id(params['id']):
-        module.fail_json(msg=f"id '{params['id'].strip()}' is not a camera id (a GUID such as 0a1b2c3d-0000-4000-8000-00000000abcd)")
-    selection = CameraSelection(ident=params['id'], name=params['name'], include_disabled=params['include_disabled'],
-                                ptz_only=params['ptz_only'], camera_group=params['camera_group'], include=tuple(params['include']))
-    with module.api(cameras=[]):
-        cameras = select_cameras(module.client, selection, workers=concurrency)
-    module.exit_json(changed=False, cameras=cameras)
+    XProtectModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, pool_size=MAX_CONCURRENCY).run(read_cameras_job)
 
 
 if __name__ == '__main__':

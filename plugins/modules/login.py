@@ -91,28 +91,12 @@ scope:
   sample: managementserver
 '''
 
-import datetime
-
+from ansible_collections.milestone.xprotect.plugins.module_utils._auth import login_job
 from ansible_collections.milestone.xprotect.plugins.module_utils._module import XProtectModule
 
 
 def main() -> None:
-    module = XProtectModule(argument_spec={}, supports_check_mode=True)
-    if not module.params.get('username'):
-        module.fail_json(msg='login needs username and password (or XPROTECT_USERNAME and XPROTECT_PASSWORD); '
-                             'an access_token alone is already a login')
-    with module.api():
-        token = module.client.login()
-    expires_at = token.expires_at_epoch
-    module.exit_json(
-        changed=False,
-        access_token=token.value,
-        token_type=token.token_type,
-        expires_in=int(token.expires_in) if token.expires_in is not None else None,
-        expires_at=(datetime.datetime.fromtimestamp(expires_at, tz=datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')
-                    if expires_at is not None else None),
-        scope=token.scope,
-    )
+    XProtectModule(argument_spec={}, supports_check_mode=True).run(login_job, redact_result=False)
 
 
 if __name__ == '__main__':

@@ -206,7 +206,8 @@ cameras:
       description:
         - V(changed) the task ran and changed the camera; V(unchanged) nothing needed to change (not invoked for
           V(DefaultPtzPreset)); V(would_change) check mode; V(started) invoked with O(wait=false); V(skipped) the camera has no preset O(preset) and
-          O(missing_preset=skip); V(failed); V(timed_out).
+          O(missing_preset=skip); V(failed); V(timed_out); V(not_attempted) the camera was not tried because the server
+          could not be reached for several cameras in a row before it (run the task again once the server is back).
       type: str
       returned: always
       sample: changed
@@ -268,10 +269,13 @@ cameras:
       returned: for V(GetDevicePresets) when it ran to the end
       sample: {added: [Preset 4], removed: [], updated: [Preset 1]}
 totals:
-  description: How many cameras ended in each status, with the number of cameras and of failures (failed plus timed out).
+  description:
+    - How many cameras ended in each status, with the number of cameras and of failures (failed plus timed out).
+    - Cameras not attempted count against O(failure_tolerance) too.
   returned: when the cameras could be resolved
   type: dict
-  sample: {cameras: 500, changed: 480, unchanged: 18, would_change: 0, started: 0, skipped: 0, failed: 2, timed_out: 0, failures: 2}
+  sample: {cameras: 500, changed: 480, unchanged: 18, would_change: 0, started: 0, skipped: 0, failed: 2, timed_out: 0, not_attempted: 0,
+           failures: 2}
 duration:
   description: Seconds the whole run took.
   returned: when the cameras could be resolved
@@ -285,90 +289,30 @@ tasks_left_behind:
   sample: []
 '''
 
-import time
-
-from ansible_collections.milestone.xprotect.plugins.module_utils._cameras import (
-    DEFAULT_CONCURRENCY,
-    MAX_CONCURRENCY,
-    resolve_cameras,
-)
+from ansible_collections.milestone.xprotect.plugins.module_utils._cameras import DEFAULT_CONCURRENCY, MAX_CONCURRENCY
 from ansible_collections.milestone.xprotect.plugins.module_utils._module import XProtectModule
-from ansible_collections.milestone.xprotect.plugins.module_utils._ptz import (
-    FailureTolerance,
-    PtzJob,
-    PtzRunner,
-    canonical_task,
-    diff,
-    failure_lines,
-    failure_message,
-    left_behind,
-    summary,
-    totals,
+from ansible_collections.milestone.xprotect.plugins.module_utils._ptz import run_ptz_task
+
+ARGUMENT_SPEC = dict(
+    cameras=dict(type='list', elements='str', required=True, aliases=['camera']),
+    task=dict(type='str', required=True),
+    preset=dict(type='str'),
+    wait=dict(type='bool', default=True),
+    wait_timeout=dict(type='float', default=120),
+    wait_sleep=dict(type='float', default=1),
+    cleanup=dict(type='bool', default=True),
+    concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
+    failure_tolerance=dict(type='raw', default=0),
+    missing_preset=dict(type='str', choices=['fail', 'skip'], default='fail'),
 )
 
 
 def build_module() -> XProtectModule:
-    return XProtectModule(
-        argument_spec=dict(
-            cameras=dict(type='list', elements='str', required=True, aliases=['camera']),
-            task=dict(type='str', required=True),
-            preset=dict(type='str'),
-            wait=dict(type='bool', default=True),
-            wait_timeout=dict(type='float', default=120),
-            wait_sleep=dict(type='float', default=1),
-            cleanup=dict(type='bool', default=True),
-            concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
-            failure_tolerance=dict(type='raw', default=0),
-            missing_preset=dict(type='str', choices=['fail', 'skip'], default='fail'),
-        ),
-        supports_check_mode=True,
-        pool_size=MAX_CONCURRENCY,
-    )
+    return XProtectModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True, pool_size=MAX_CONCURRENCY)
 
 
 def main() -> None:
-    module = build_module()
-    params = module.params
-    job = PtzJob(task=canonical_task(params['task']), preset=params['preset'], wait=params['wait'], wait_timeout=params['wait_timeout'],
-                 wait_sleep=params['wait_sleep'], cleanup=params['cleanup'], check_mode=module.check_mode,
-                 missing_preset=params['missing_preset'])
-    problems = job.problems()
-    if not 1 <= params['concurrency'] <= MAX_CONCURRENCY:
-        problems.append(f"concurrency must be between 1 and {MAX_CONCURRENCY}, not {params['concurrency']}")
-    tolerance = FailureTolerance()
-    try:
-        tolerance = FailureTolerance.parse(params['failure_tolerance'])
-    except ValueError as error:
-        problems.append(str(error))
-    if not [camera for camera in params['cameras'] if camera and camera.strip()]:
-        problems.append('cameras must name at least one camera')
-    if problems:
-        module.fail_json(msg='; '.join(problems))
-
-    started = time.monotonic()
-    with module.api():
-        cameras = resolve_cameras(module.client, [camera for camera in params['cameras'] if camera and camera.strip()],
-                                  workers=params['concurrency'])
-    runs = PtzRunner(module.client, job).run(cameras, workers=params['concurrency'])
-    duration = time.monotonic() - started
-
-    result = dict(
-        changed=any(run.changed for run in runs),
-        cameras=[run.as_result() for run in runs],
-        totals=totals(runs),
-        duration=round(duration, 3),
-        tasks_left_behind=left_behind(runs),
-    )
-    if module._diff:  # pylint: disable=protected-access  # AnsibleModule exposes --diff only this way
-        result['diff'] = diff(runs)
-    counts = result['totals']
-    if tolerance.exceeded(counts['failures'], counts['cameras']):
-        module.fail_json(msg=failure_message(job.task, runs, duration, tolerance), **result)
-    for line in failure_lines(runs):
-        module.warn(f'{job.task} (tolerated by failure_tolerance {tolerance}): {line}')
-    if result['tasks_left_behind'] and job.wait and job.cleanup:
-        module.warn(f"tasks left behind on the server: {', '.join(result['tasks_left_behind'])}")
-    module.exit_json(msg=summary(job.task, runs, duration), **result)
+    build_module().run(run_ptz_task)
 
 
 if __name__ == '__main__':

@@ -135,52 +135,19 @@ diff:
       name: Door forced open
 '''
 
-from ansible_collections.milestone.xprotect.plugins.module_utils._events import (
-    EventError,
-    EventWriter,
-    apply_one,
-    check_id,
-    check_name,
-    list_events,
-    one_diff,
-    plan_one,
-    renamed_copy,
-)
+from ansible_collections.milestone.xprotect.plugins.module_utils._events import manage_event
 from ansible_collections.milestone.xprotect.plugins.module_utils._module import XProtectModule
+
+ARGUMENT_SPEC = dict(
+    # raw, checked by check_name: Ansible would turn a dict or a number into text and create an event of that name.
+    name=dict(type='raw'),
+    id=dict(type='str'),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+)
 
 
 def main() -> None:
-    module = XProtectModule(
-        argument_spec=dict(
-            # raw, checked by check_name: Ansible would turn a dict or a number into text and create an event of that name.
-            name=dict(type='raw'),
-            id=dict(type='str'),
-            state=dict(type='str', choices=['present', 'absent'], default='present'),
-        ),
-        required_one_of=[('name', 'id')],
-        supports_check_mode=True,
-    )
-    params = module.params
-    try:
-        # Validated before the client exists: bad input sends nothing, not even a login.
-        name = check_name(params['name'], 'name') if params['name'] is not None else None
-        wanted_id = check_id(params['id'], 'id') if params['id'] is not None else None
-    except EventError as error:
-        module.fail_json(msg=str(error))
-    with module.api(changed=False):
-        existing = list_events(module.client)
-        try:
-            plan = plan_one(existing, name=name, wanted_id=wanted_id, state=params['state'])
-        except EventError as error:
-            module.fail_json(msg=str(error), changed=False)
-        event = plan.event
-        if plan.changed and not module.check_mode:
-            event = apply_one(EventWriter(module.client, existing), plan)
-        elif plan.action == 'rename':
-            event = renamed_copy(plan.event, plan.name)
-    for warning in plan.warnings:
-        module.warn(warning)
-    module.exit_json(changed=plan.changed, event=event, diff=one_diff(plan))
+    XProtectModule(argument_spec=ARGUMENT_SPEC, required_one_of=[('name', 'id')], supports_check_mode=True).run(manage_event)
 
 
 if __name__ == '__main__':

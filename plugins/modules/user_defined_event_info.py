@@ -103,30 +103,19 @@ events:
           valueType: string
 '''
 
-from ansible_collections.milestone.xprotect.plugins.module_utils._events import EventError, check_id, check_name, read_events
+from ansible_collections.milestone.xprotect.plugins.module_utils._events import read_events_job
 from ansible_collections.milestone.xprotect.plugins.module_utils._module import XProtectModule
+
+ARGUMENT_SPEC = dict(
+    name=dict(type='raw'),  # checked by check_name, as in user_defined_event
+    id=dict(type='str'),
+    resources=dict(type='bool', default=False),
+    definitions=dict(type='bool', default=False),
+)
 
 
 def main() -> None:
-    module = XProtectModule(
-        argument_spec=dict(
-            name=dict(type='raw'),  # checked by check_name, as in user_defined_event
-            id=dict(type='str'),
-            resources=dict(type='bool', default=False),
-            definitions=dict(type='bool', default=False),
-        ),
-        supports_check_mode=True,
-    )
-    params = module.params
-    try:
-        name = check_name(params['name'], 'name') if params['name'] is not None else None
-        wanted_id = check_id(params['id'], 'id') if params['id'] is not None else None
-    except EventError as error:
-        module.fail_json(msg=str(error))
-    with module.api():
-        events = read_events(module.client, name=name, wanted_id=wanted_id, resources=params['resources'],
-                             definitions=params['definitions'])
-    module.exit_json(changed=False, events=events)
+    XProtectModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True).run(read_events_job)
 
 
 if __name__ == '__main__':

@@ -19,8 +19,9 @@ description:
   - Names that several events share on the server are reported in RV(duplicates) and left alone, unless O(purge=true)
     removes the extras.
   - The built-in events of subtype C(System) are never renamed or deleted, not even by O(purge).
-  - "Writes are sent one after another, in this order: renames, creates, deletes (nothing is deleted before everything
-    else succeeded). The first failure stops the run; the failed result lists what was already done (RV(created),
+  - "Writes are sent in this order: renames one after another (so that a name is freed before another event takes it),
+    then the creates, up to 16 at a time, then the deletes, up to 16 at a time (nothing is deleted before everything else
+    succeeded). The first failure stops new writes; the failed result lists what was already done (RV(created),
     RV(renamed), RV(deleted)) and what was not (C(not_done)). Running the task again continues from there."
   - A create that failed ambiguously (connection reset, HTTP 502 or 504) is repeated only after checking that the first
     attempt did not create the event, so a retry never leaves two events with the same name.
@@ -237,68 +238,18 @@ not_done:
     delete: [Old test event]
 '''
 
-from ansible_collections.milestone.xprotect.plugins.module_utils._errors import UnexpectedResponseError, XProtectError
-from ansible_collections.milestone.xprotect.plugins.module_utils._events import (
-    EventError,
-    EventWriter,
-    Progress,
-    apply_plan,
-    list_events,
-    parse_entries,
-    partial_result,
-    plan_set,
-    set_result,
-)
+from ansible_collections.milestone.xprotect.plugins.module_utils._events import manage_event_set
 from ansible_collections.milestone.xprotect.plugins.module_utils._module import XProtectModule
 
-
-def fail_partway(module: XProtectModule, error: XProtectError, result: dict) -> None:
-    """Fail with what was done, so the user knows the state and can simply run the task again."""
-    done = len(result['created']) + len(result['renamed']) + len(result['deleted'])
-    summary = (f'{done} write(s) succeeded before this failure (see created, renamed, deleted); the rest is listed in not_done. '
-               'Fix the cause and run the task again: it continues from where it stopped.') if done else ''
-    if error.ambiguous or isinstance(error, UnexpectedResponseError):
-        # The failed write's answer was lost or unreadable: the server may have carried it out.
-        summary += ' The last write may have taken effect although its answer was lost; the next run finds out and converges.'
-        result['changed'] = True
-    elif not done:
-        summary = 'Nothing was changed.'
-    module.fail_json(msg=module.client.redact(f'{error} {summary}'), error=error.to_dict(), **result)
+ARGUMENT_SPEC = dict(
+    events=dict(type='list', elements='raw', required=True),
+    state=dict(type='str', choices=['present', 'absent'], default='present'),
+    purge=dict(type='bool', default=False),
+)
 
 
 def main() -> None:
-    module = XProtectModule(
-        argument_spec=dict(
-            events=dict(type='list', elements='raw', required=True),
-            state=dict(type='str', choices=['present', 'absent'], default='present'),
-            purge=dict(type='bool', default=False),
-        ),
-        supports_check_mode=True,
-    )
-    state, purge = module.params['state'], module.params['purge']
-    try:
-        # Validated before the client exists: bad input sends nothing, not even a login.
-        entries = parse_entries(module.params['events'], state, purge)
-    except EventError as error:
-        module.fail_json(msg=str(error))
-    with module.api(changed=False):
-        existing = list_events(module.client)
-    try:
-        plan = plan_set(existing, entries, state=state, purge=purge)
-    except EventError as error:
-        module.fail_json(msg=f'{error} Nothing was changed.', changed=False)
-    for warning in plan.warnings:
-        module.warn(warning)
-    progress = None
-    if plan.changed and not module.check_mode:
-        progress = Progress()
-        try:
-            apply_plan(EventWriter(module.client, existing), plan, progress)
-        except XProtectError as error:
-            fail_partway(module, error, partial_result(plan, progress))
-    for warning in progress.warnings if progress else []:
-        module.warn(warning)
-    module.exit_json(**set_result(plan, progress))
+    XProtectModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True).run(manage_event_set)
 
 
 if __name__ == '__main__':

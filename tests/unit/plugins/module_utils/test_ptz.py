@@ -352,7 +352,7 @@ def test_one_failing_camera_does_not_stop_the_others(mock):
     assert [result.camera_name for result in results] == [f'PTZ {number}' for number in range(1, 13)] + ['Fixed']
     counts = totals(results)
     assert counts == {'changed': 10, 'unchanged': 0, 'would_change': 0, 'started': 0, 'skipped': 0, 'failed': 3, 'timed_out': 0,
-                      'cameras': 13, 'failures': 3}
+                      'not_attempted': 0, 'cameras': 13, 'failures': 3}
     assert [result.changed for result in results] == [number not in (4, 9) for number in range(1, 13)] + [False]
     assert 1 < gateway.max_in_flight <= 4
     assert not gateway.tasks

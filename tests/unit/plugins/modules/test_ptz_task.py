@@ -115,7 +115,8 @@ def test_unknown_cameras_stop_the_module_before_anything_is_invoked(mock, capsys
     ({'task': 'GetDevicePresets', 'concurrency': 65}, 'concurrency must be between 1 and 64, not 65'),
     ({'task': 'GetDevicePresets', 'failure_tolerance': 'some'}, "failure_tolerance must be a count such as 3"),
     ({'task': 'Goto'}, "task must be DefaultPtzPreset or GetDevicePresets, not 'Goto'"),
-    ({'task': 'GetDevicePresets', 'cameras': [' ']}, 'cameras must name at least one camera'),
+    ({'task': 'GetDevicePresets', 'cameras': [' ']}, 'cameras holds only empty names'),
+    ({'task': 'GetDevicePresets', 'cameras': []}, 'cameras is an empty list, so there is nothing to do'),
 ])
 def test_impossible_options_fail_before_any_request(mock, capsys, args, message):
     gateway = fleet(mock)

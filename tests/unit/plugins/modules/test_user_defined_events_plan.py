@@ -84,7 +84,7 @@ def test_one_event_is_created_when_missing_and_left_alone_when_present():
     assert (created.action, created.name) == ('create', 'Door')
     assert one_diff(created) == {'before': {}, 'after': {'name': 'Door'}}
     kept = plan_one([SYSTEM, event('e1', 'Door')], name='Door', wanted_id=None, state='present')
-    assert kept.action == 'none' and kept.event['id'] == 'e1'
+    assert kept.action == 'none' and kept.obj['id'] == 'e1'
     assert one_diff(kept)['before'] == one_diff(kept)['after'] == {'name': 'Door', 'id': 'e1'}
 
 
@@ -108,7 +108,7 @@ def test_one_event_with_a_shared_name_is_an_error_listing_the_ids():
 def test_an_event_given_by_id_is_renamed_unless_the_name_is_taken():
     existing = [event('e1', 'Old'), event('e2', 'Taken')]
     renamed = plan_one(existing, name='New', wanted_id='E1', state='present')
-    assert (renamed.action, renamed.event['id'], renamed.name) == ('rename', 'e1', 'New')
+    assert (renamed.action, renamed.obj['id'], renamed.name) == ('rename', 'e1', 'New')
     assert one_diff(renamed) == {'before': {'name': 'Old', 'id': 'e1'}, 'after': {'name': 'New', 'id': 'e1'}}
     with pytest.raises(EventConflictError, match='already have that name'):
         plan_one(existing, name='Taken', wanted_id='e1', state='present')
@@ -143,7 +143,7 @@ def test_absent_by_id_checks_the_name_when_given():
 def test_present_creates_only_what_is_missing_and_leaves_others_alone():
     existing = [SYSTEM, event('e1', 'Door'), event('e2', 'Unlisted')]
     result = plan(existing, ['Door', 'Panic', 'RequestStartRecording'])
-    assert result.creates == ['Panic'] and not result.renames and not result.deletes
+    assert [create.name for create in result.creates] == ['Panic'] and not result.renames and not result.deletes
     assert result.unchanged == ['Door', 'RequestStartRecording']
     assert set_diff(result)['before'] == 'Door\nUnlisted\n'
     assert set_diff(result)['after'] == 'Door\nPanic\nUnlisted\n'
@@ -160,12 +160,12 @@ def test_purge_deletes_unlisted_user_defined_events_but_never_system_ones():
 
 def test_previous_name_renames_once_then_finds_the_new_name():
     first = plan([event('e1', 'Panic')], [{'name': 'Panic pressed', 'previous_name': 'Panic'}])
-    assert [(r.event['id'], r.name) for r in first.renames] == [('e1', 'Panic pressed')] and not first.creates
+    assert [(r.obj['id'], first.new_name(r)) for r in first.renames] == [('e1', 'Panic pressed')] and not first.creates
     assert set_result(first, None)['renamed'] == [{'id': 'e1', 'previous_name': 'Panic', 'name': 'Panic pressed'}]
     again = plan([event('e1', 'Panic pressed')], [{'name': 'Panic pressed', 'previous_name': 'Panic'}])
     assert not again.changed and again.unchanged == ['Panic pressed']
     neither = plan([], [{'name': 'Panic pressed', 'previous_name': 'Panic'}])
-    assert neither.creates == ['Panic pressed']
+    assert [create.name for create in neither.creates] == ['Panic pressed']
 
 
 def test_previous_name_with_both_names_present_is_a_warning_not_a_rename():
@@ -187,14 +187,14 @@ def test_a_rename_by_id_may_not_duplicate_a_name_that_stays():
 def test_renames_that_free_a_name_go_first():
     existing = [event(E1, 'A'), event(E2, 'B')]
     result = plan(existing, [{'name': 'B', 'id': E1}, {'name': 'C', 'id': E2}])
-    assert [(r.event['id'], r.name) for r in result.renames] == [(E2, 'C'), (E1, 'B')]
+    assert [(r.obj['id'], result.new_name(r)) for r in result.renames] == [(E2, 'C'), (E1, 'B')]
     swap = plan(existing, [{'name': 'B', 'id': E1}, {'name': 'A', 'id': E2}])
     assert len(swap.renames) == 2 and not swap.creates and not swap.deletes
 
 
 def test_a_name_freed_by_a_rename_is_created_again_when_listed():
     result = plan([event(E1, 'A')], [{'name': 'B', 'id': E1}, 'A'])
-    assert [r.name for r in result.renames] == ['B'] and result.creates == ['A']
+    assert [result.new_name(r) for r in result.renames] == ['B'] and [create.name for create in result.creates] == ['A']
 
 
 def test_duplicates_are_reported_and_left_alone_without_purge():
