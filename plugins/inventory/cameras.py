@@ -218,6 +218,7 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._cameras import
 from ansible_collections.milestone.xprotect.plugins.module_utils._client import (
     HAS_REQUESTS,
     REQUESTS_IMPORT_ERROR,
+    Redactor,
     XProtectClient,
     normalize_base_url,
 )
@@ -485,19 +486,16 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         if not HAS_REQUESTS:
             raise AnsibleParserError(f'{PLUGIN_NAME} needs the Python library requests on the controller: {REQUESTS_IMPORT_ERROR}')
         concurrency = self.get_option('concurrency')
-        client = None
+        # The modules' redaction: the secrets given, and every token the client is issued.
+        redactor = Redactor(*(str(params.get(option)) for option in SECRET_OPTIONS if params.get(option)))
         try:
-            client = XProtectClient(settings_from_params(params, pool_size=max(10, concurrency)))
+            client = XProtectClient(settings_from_params(params, pool_size=max(10, concurrency)), redactor=redactor)
             for warning in client.warnings:
                 self.display.warning(warning)
             return read_inventory(client, self._selection(), by_groups=self.get_option('group_by_camera_groups'), workers=concurrency)
         except XProtectError as error:
-            message = client.redact(str(error)) if client is not None else str(error)
-            for secret in (params.get(option) for option in SECRET_OPTIONS):
-                if secret and len(str(secret)) >= 3:
-                    message = message.replace(str(secret), '********')
             # from None: the chained traceback (shown with -vvv) adds nothing to the sentence.
-            raise AnsibleParserError(message) from None
+            raise AnsibleParserError(redactor.text(str(error))) from None
         finally:
             if client is not None:
                 client.close()

@@ -348,12 +348,19 @@ class Transport:
                             action=action, method=method, path=path,
                             hint=f'If the API Gateway really serves plain HTTP there, use server_url {plain}; otherwise check the port.')
         hint = None
+        lowered = reason.lower()
         if not self.settings.validate_certs:
             # The certificate was not being checked, so the advice to stop checking it would not help.
             hint = 'validate_certs is already false, so the TLS handshake itself failed; check the port and the server\'s TLS setup.'
+        elif 'expired' in lowered:
+            hint = ('The server\'s certificate has expired: renew it on the API Gateway, or set validate_certs to false until then '
+                    '(insecure).')
+        elif 'not valid for' in lowered or 'hostname' in lowered or "doesn't match" in lowered:
+            hint = ('The certificate names another host: use in server_url the host name the certificate was issued for, '
+                    'or set validate_certs to false (insecure).')
         elif self.settings.ca_path:
-            hint = (f'ca_path {self.settings.ca_path} does not hold the CA that signed the server\'s certificate (or the host name '
-                    'differs from the certificate\'s); give the right CA file, or validate_certs false (insecure).')
+            hint = (f'ca_path {self.settings.ca_path} does not hold the CA that signed the server\'s certificate; give the PEM file '
+                    'of that CA (preferred), or set validate_certs to false (insecure).')
         return TLSError(f'the TLS certificate of {self.base_url} could not be verified ({reason})',
                         action=action, method=method, path=path, hint=hint)
 
@@ -399,7 +406,11 @@ class Transport:
             if index >= 0:
                 text = text[index:]
                 break
-        return self.redactor.text(text.strip().rstrip(')').strip("'\"") or type(error).__name__)
+        text = text.strip().strip("'\"")
+        # urllib3 wraps reasons in one more pair of parentheses than it opens: drop only the unbalanced ones.
+        while text.endswith(')') and text.count(')') > text.count('('):
+            text = text[:-1].rstrip().strip("'\"")
+        return self.redactor.text(text or type(error).__name__)
 
 
 def status_error(rest_url: str, method: str, path: str, status: int, body: t.Any, action: str, *,

@@ -31,13 +31,13 @@ from simulator.process import SimulatorProcess
 from ansible_collections.milestone.xprotect.plugins.module_utils._client import ConnectionSettings, XProtectClient  # noqa: E402
 from ansible_collections.milestone.xprotect.plugins.module_utils._errors import BadRequestError, XProtectError  # noqa: E402
 from ansible_collections.milestone.xprotect.plugins.module_utils._events import (  # noqa: E402
-    EventWriter,
+    EVENTS,
     Progress,
-    apply_plan,
     list_events,
     parse_entries,
     plan_set,
 )
+from ansible_collections.milestone.xprotect.plugins.module_utils._planner import Writer, apply_set  # noqa: E402
 
 RUNS = 20
 NAMES = [f'Load event {number:02d}' for number in range(1, 10)]
@@ -120,7 +120,7 @@ def run_logic(sim: SimulatorProcess) -> tuple[Progress, XProtectError | None]:
     plan = plan_set(existing, entries, state='present', purge=True)
     progress = Progress()
     try:
-        apply_plan(EventWriter(client, existing), plan, progress)
+        apply_set(Writer(client, EVENTS, existing), plan, progress)
     except XProtectError as error:
         return progress, error
     return progress, None

@@ -74,19 +74,21 @@ def test_certificates_are_validated_and_failures_say_why(sims: dict[str, Simulat
              'expired_ca': sims['expired'].ca_file, 'wrong_host': sims['wrong_host'].url, 'wrong_host_ca': sims['wrong_host'].ca_file,
              'http': sims['http'].url}
     run = run_playbook(None, PLAYBOOK, extra_vars=extra, connection=False, env={'XPROTECT_USERNAME': 'admin', 'XPROTECT_PASSWORD': 'admin'})
+    # (reason, advice): the advice fits the reason and never suggests an option already set
     reasons = {
-        'default validation': 'unable to get local issuer certificate',
-        'wrong CA': 'unable to get local issuer certificate',
-        'expired': 'certificate has expired',
-        'wrong host': "certificate is not valid for '127.0.0.1'",
-        'wrong host in the environment': "certificate is not valid for '127.0.0.1'",
+        'default validation': ('unable to get local issuer certificate', 'set ca_path to its CA certificate'),
+        'wrong CA': ('unable to get local issuer certificate', 'does not hold the CA that signed the server\'s certificate'),
+        'expired': ('certificate has expired', 'has expired: renew it'),
+        'wrong host': ("certificate is not valid for '127.0.0.1'", 'use in server_url the host name the certificate was issued for'),
+        'wrong host in the environment': ("certificate is not valid for '127.0.0.1'", 'the host name the certificate was issued for'),
     }
-    for task, reason in reasons.items():
+    for task, (reason, advice) in reasons.items():
         record = run.records(task)[-1]
         message = record['result']['msg']
         assert record['status'] == 'failed' and not has_traceback(record['result']), (task, record['result'])
         assert 'the TLS certificate of https://127.0.0.1:' in message and 'could not be verified' in message, (task, message)
-        assert reason in message and 'set ca_path to its CA certificate' in message, (task, message)
+        assert reason in message and advice in message, (task, message)
+        assert message.count('(') == message.count(')'), (task, message)
     for task in ('with ca_path', 'expired, validation off', 'plain http'):
         assert run.records(task)[-1]['status'] == 'ok', (task, run.result(task))
     assert run.result('plain http')['changed'] is True

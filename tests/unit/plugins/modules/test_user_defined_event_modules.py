@@ -99,6 +99,8 @@ class FakeGateway:
             return invalid
         status, create_anyway = self.post_status.pop(0) if self.post_status else (201, True)
         created = self.add(name) if create_anyway else None
+        if status == 2010:  # created, but answered without the documented result envelope
+            return 201, {}, json.dumps({'state': 'Success'})
         if status != 201:
             return self.error(status, 'Bad Gateway')
         return 201, {}, json.dumps({'result': created})
@@ -391,3 +393,28 @@ def test_a_write_whose_answer_stays_lost_is_not_reported_as_nothing_changed(gate
     whole = run(user_defined_events, capsys, events=['Gate'], retries=0)
     assert whole['failed'] and whole['changed'] and 'Nothing was changed' not in whole['msg']
     assert 'may have taken effect although its answer was lost' in whole['msg']
+
+
+def test_a_create_answered_without_its_envelope_is_reported_as_changed_by_both_modules(gateway, capsys):
+    # 201 Created without the result envelope: the event exists, so neither module may say nothing changed
+    gateway.post_status = [(2010, True)]
+    single = run(user_defined_event, capsys, name='Door')
+    assert single['failed'] and single['changed'] and 'Door' in gateway.names()
+    assert 'without the "result" envelope' in single['msg'] and 'carried out the write' in single['msg']
+    gateway.post_status = [(2010, True)]
+    whole = run(user_defined_events, capsys, events=['Door', 'Gate'])
+    assert whole['failed'] and whole['changed'] and 'Gate' in gateway.names()
+    assert 'carried out the write' in whole['msg']
+    # the next runs find the events and converge
+    assert run(user_defined_event, capsys, name='Door')['changed'] is False
+    assert run(user_defined_events, capsys, events=['Door', 'Gate'])['changed'] is False
+
+
+def test_a_failed_read_never_reports_changed_or_a_lost_write(gateway, capsys):
+    gateway.mock.replace(responses.GET, re.compile(re.escape(REST) + r'/userDefinedEvents(\?.*)?$'), status=502,
+                         json={'error': {'httpCode': 502, 'details': [{'errorText': 'Bad Gateway'}]}})
+    for module, args in ((user_defined_event, {'name': 'Door'}), (user_defined_events, {'events': ['Door']}),
+                         (user_defined_event_info, {})):
+        result = run(module, capsys, retries=0, **args)
+        assert result['failed'] and result['changed'] is False, result
+        assert 'may have taken effect' not in result['msg'] and 'carried out' not in result['msg']
