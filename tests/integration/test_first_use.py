@@ -6,10 +6,13 @@ variables, the demo's printed commands, the fleet role when things go wrong, and
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import threading
+import time
 
-from harness import ROOT
+from harness import ROOT, run_playbook
 
 API_DOC = os.path.join(ROOT, 'docs', 'xprotect-api.md')
 # Folders that are not the project's own text: environments, build and test output, caches.
@@ -63,3 +66,179 @@ def test_no_file_points_at_notes_outside_the_repository():
     outside = [f'{os.path.relpath(path, ROOT)}:{number}' for path in project_files()
                for number, line in enumerate(read(path).splitlines(), start=1) if 'API_NOTES' in line]
     assert not outside, outside
+
+
+# ------------------------------------------------------------------------------ the fleet role (ptz_preset_reset)
+
+FLEET_PLAY = '''
+- hosts: localhost
+  gather_facts: false
+  roles:
+    - role: milestone.xprotect.ptz_preset_reset
+      vars:
+%s
+'''
+
+
+def fleet_play(**role_vars):
+    return FLEET_PLAY % '\n'.join(f'        {name}: {json.dumps(value)}' for name, value in role_vars.items())
+
+
+def ptz_cameras(sim):
+    status, body = sim.api('GET', '/cameras')
+    assert status == 200
+    return sorted((camera for camera in body['array'] if camera['ptzEnabled']), key=lambda camera: camera['name'])
+
+
+def recap_changed(run):
+    match = re.search(r'^localhost\s*:\s*ok=\d+\s+changed=(\d+)', run.stdout, re.MULTILINE)
+    assert match, run.explain()
+    return int(match.group(1))
+
+
+def test_fleet_reset_adds_up_the_batches_that_ran_when_the_server_goes_away(simulator_factory, tmp_path):
+    sim = simulator_factory('--cameras', '120', '--task-seconds', '0.1')
+    cameras = ptz_cameras(sim)
+    assert len(cameras) == 28
+    for camera in cameras:  # every camera's device list differs from the VMS's, so each camera that runs changes
+        sim.set_device_presets(camera['id'], [{'name': 'Gate', 'pan': 0.1, 'tilt': 0.2, 'zoom': 0.3}])
+    sim.reset(stats_only=True)
+
+    # Logins: camera_info, batch 1, batch 2. Once batch 2 has its token, the server refuses every further login
+    # (the connection is dropped), so batches 3 and 4 cannot run at all.
+    done = threading.Event()
+
+    def cut_off_after_the_second_batch_logged_in():
+        while not done.is_set():
+            if sim.stats()['token_grants'] >= 3:
+                sim.faults(reset_next=1000, match={'path': 'connect/token'})
+                return
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=cut_off_after_the_second_batch_logged_in, daemon=True)
+    watcher.start()
+    summary_file = tmp_path / 'summary.json'
+    try:
+        run = run_playbook(sim, fleet_play(ptz_preset_reset_job='refresh_from_devices', ptz_preset_reset_name_patterns=['*'],
+                                           ptz_preset_reset_batch_size=7, ptz_preset_reset_failure_tolerance='5%',
+                                           ptz_preset_reset_summary_file=str(summary_file)),
+                           env={'XPROTECT_RETRIES': '0'})
+    finally:
+        done.set()
+        watcher.join()
+
+    assert run.rc != 0, run.explain()
+    summary = run.result('Add up the batches')['ansible_facts']['ptz_preset_reset_summary']
+    assert summary['selected'] == 28 and summary['cameras'] == 14 and summary['changed'] == 14, summary
+    assert summary['failed'] == [] and len(summary['not_run']) == 14
+    assert [line.split(':')[0] for line in summary['batch_errors']] == ['batches 3, 4 (14 cameras)']
+    assert json.loads(summary_file.read_text(encoding='utf-8')) == summary
+
+    account = run.result('Account per camera')['msg']
+    assert account[0].startswith('Changed (14): ') and cameras[0]['name'] in ' '.join(account)
+    assert any(line.startswith('Not run (14): ') for line in account), account
+    fleet = run.result('Summarize the fleet run')
+    assert fleet['changed'] is True
+    assert fleet['msg'].startswith('14 of 28 PTZ cameras done in 4 batch(es)'), fleet['msg']
+    assert '14 changed' in fleet['msg'] and '14 not run' in fleet['msg']
+    assert run.result('Every camera was worked on')['msg'].startswith('14 of 28 cameras were not worked on: batches 3, 4 (14 cameras): Could not log in')
+    assert recap_changed(run) >= 1, 'the recap says that cameras changed'
+    assert sim.stats()['open_tasks'] == 0
+
+
+def test_fleet_reset_accounts_for_a_batch_the_server_left_mid_way(simulator_factory):
+    sim = simulator_factory('--task-seconds', '0.1')
+    cameras = ptz_cameras(sim)
+    for camera in cameras:
+        sim.set_device_presets(camera['id'], [{'name': 'Gate', 'pan': 0.1, 'tilt': 0.2, 'zoom': 0.3}])
+    sim.reset(stats_only=True)
+    done = threading.Event()
+
+    def drop_everything_after_two_cameras():
+        while not done.is_set():
+            if sim.stats()['paths'].get('POST /api/rest/v1/tasks/{id}', 0) >= 4:  # two cleanups per camera
+                sim.faults(reset_next=100000)
+                return
+            time.sleep(0.005)
+
+    watcher = threading.Thread(target=drop_everything_after_two_cameras, daemon=True)
+    watcher.start()
+    try:
+        run = run_playbook(sim, fleet_play(ptz_preset_reset_job='refresh_from_devices', ptz_preset_reset_name_patterns=['*'],
+                                           ptz_preset_reset_concurrency=1, ptz_preset_reset_failure_tolerance='100%'),
+                           env={'XPROTECT_RETRIES': '0'})
+    finally:
+        done.set()
+        watcher.join()
+    assert run.rc != 0, run.explain()
+    summary = run.result('Add up the batches')['ansible_facts']['ptz_preset_reset_summary']
+    assert summary['changed'] >= 2 and summary['cameras'] == summary['selected'] == len(cameras), summary
+    assert summary['changed'] + len(summary['failed']) + len(summary['not_run']) == len(cameras), summary
+    assert run.result('Summarize the fleet run')['changed'] is False, 'the batch itself reported the change'
+    assert recap_changed(run) >= 1
+    if summary['not_run']:
+        assert 'were not worked on (the server could not be reached)' in run.result('Every camera was worked on')['msg']
+
+
+def test_fleet_reset_warnings_name_the_tolerance_the_user_set(simulator):
+    simulator.faults(task_seconds=0.1)
+    cameras = ptz_cameras(simulator)
+    simulator.faults(task_outcomes={cameras[0]['id']: 'error'})
+    run = run_playbook(simulator, fleet_play(ptz_preset_reset_job='refresh_from_devices',
+                                             ptz_preset_reset_cameras=[camera['name'] for camera in cameras[:4]],
+                                             ptz_preset_reset_failure_tolerance='50%'))
+    assert run.rc == 0, run.explain()
+    assert f"tolerated by failure_tolerance 50%): '{cameras[0]['name']}'" in run.output.replace('\n', ' '), run.explain()
+    assert 'failure_tolerance 100%' not in run.output
+    assert '1 failed (tolerated: 50%)' in run.result('Summarize the fleet run')['msg']
+
+    counted = run_playbook(simulator, fleet_play(ptz_preset_reset_job='refresh_from_devices',
+                                                 ptz_preset_reset_cameras=[camera['name'] for camera in cameras[:4]],
+                                                 ptz_preset_reset_failure_tolerance=2))
+    assert counted.rc == 0, counted.explain()
+    assert 'tolerated by failure_tolerance 2)' in counted.output and 'failure_tolerance 100%' not in counted.output
+
+
+def test_fleet_reset_tolerance_is_counted_over_the_fleet_not_per_batch(simulator):
+    simulator.faults(task_seconds=0.1)
+    cameras = ptz_cameras(simulator)[:8]
+    simulator.faults(task_outcomes={cameras[0]['id']: 'error'})
+    # 1 of 8 cameras is 12.5 %, within 25 %; its batch of 2 alone (50 %) is not, and must not fail the role.
+    run = run_playbook(simulator, fleet_play(ptz_preset_reset_job='refresh_from_devices',
+                                             ptz_preset_reset_cameras=[camera['id'] for camera in cameras],
+                                             ptz_preset_reset_batch_size=2, ptz_preset_reset_failure_tolerance='25%'))
+    assert run.rc == 0, run.explain()
+    batches = run.records('Run the job in batches')[0]['result']['results']
+    assert len(batches) == 4 and not any(batch.get('failed') for batch in batches)
+    assert run.result('Stay within the failure tolerance')['msg'] == '1 failed camera(s), within the tolerance of 25%.'
+    assert run.result('Add up the batches')['ansible_facts']['ptz_preset_reset_summary']['failed'][0].startswith(cameras[0]['name'])
+
+
+def test_fleet_reset_summary_prints_only_what_applies(simulator):
+    simulator.faults(task_seconds=0.1)
+    cameras = ptz_cameras(simulator)
+    run = run_playbook(simulator, fleet_play(ptz_preset_reset_job='refresh_from_devices',
+                                             ptz_preset_reset_cameras=[camera['name'] for camera in cameras[:3]]))
+    assert run.rc == 0, run.explain()
+    fleet = run.result('Summarize the fleet run')['msg']
+    account = run.result('Account per camera')['msg']
+    assert fleet.startswith('3 of 3 PTZ cameras done in 1 batch(es)'), fleet
+    assert 'skipped' not in fleet and 'not run' not in fleet
+    text = '\n'.join(account)
+    assert 'no preset' not in text and 'Failed' not in text and 'Not run' not in text and ': -' not in text, account
+    assert 'Skipped' not in run.stdout and 'Failed: -' not in run.stdout
+    assert run.result('Summarize the fleet run')['changed'] is False
+
+
+def test_fleet_reset_fails_when_no_camera_has_the_preset(simulator):
+    simulator.faults(task_seconds=0.1)
+    count = len(ptz_cameras(simulator))
+    simulator.reset(stats_only=True)
+    # What `-e ptz_preset=Preset 1` unquoted in a shell gives: a preset name no camera has.
+    run = run_playbook(simulator, fleet_play(ptz_preset_reset_preset='Preset', ptz_preset_reset_name_patterns=['*'],
+                                             ptz_preset_reset_missing_preset='skip'))
+    assert run.rc != 0
+    message = run.result('Some camera has the preset')['msg']
+    assert message.startswith(f"None of the {count} selected PTZ cameras has a preset named 'Preset'"), message
+    stats = simulator.stats()
+    assert sum(stats['requests'][method] for method in ('POST', 'PUT', 'PATCH', 'DELETE')) == 0
