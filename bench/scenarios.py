@@ -28,6 +28,8 @@ ROOT = os.path.dirname(HERE)
 PLAYBOOKS = os.path.join(HERE, 'playbooks')
 #: The preset every run makes the default; created fresh on every camera before each run, so every camera changes.
 BENCH_PRESET = 'Bench Home'
+#: Writes at once of user_defined_events (the planner's WRITE_CONCURRENCY), which the event floor uses too.
+EVENT_WRITE_CONCURRENCY = 16
 
 # Approaches of the fleet scenario, in the order they run and are reported.
 A_MODULE = 'a_ptz_task'
@@ -324,6 +326,16 @@ class Bench:  # pylint: disable=too-many-instance-attributes
             api.reset()
             api.reset_counters()
             self.event_run(api, approach, label, playbook, events_file, run='check', expected_created=count, expected_events=0)
+        # The floor of the first run: one login, one list, the creates at the module's write concurrency.
+        api.reset()
+        api.reset_counters()
+        result = Result('events', 'floor', f'floor script, {EVENT_WRITE_CONCURRENCY} threads: first run', count, run='first')
+        command = [os.path.join(self.bindir, 'python'), os.path.join(HERE, 'floor_events.py'), '--events-file', events_file,
+                   '--concurrency', str(EVENT_WRITE_CONCURRENCY)]
+        self.measure(result, command, api, items=count)
+        if result.ok and result.writes != count:
+            result.fail(f'{result.writes} writes, expected {count}')
+        self.report(result)
 
     def event_run(self, api: SimulatorAPI, approach: str, label: str, playbook: str, events_file: str, *, run: str,
                   expected_created: int, expected_events: int) -> None:

@@ -26,8 +26,8 @@ from urllib.parse import urlsplit
 
 from ._auth import IdentityProvider, Token, TokenManager
 from ._errors import ConfigurationError, NotFoundError, UnexpectedResponseError, XProtectError
-from ._tasks import ServerTasks, task_id_of  # noqa: F401  # task_id_of: part of this module's interface
-from ._transport import (  # noqa: F401  # re-exported: the client's interface since 0.1.0
+from ._tasks import ServerTasks, task_id_of  # noqa: F401  # pylint: disable=unused-import  # task_id_of: this module's interface
+from ._transport import (  # noqa: F401  # pylint: disable=unused-import  # re-exported: the client's interface since 0.1.0
     COLLECTION_VERSION,
     DEFAULT_PAGE_SIZE,
     HAS_REQUESTS,

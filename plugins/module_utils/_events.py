@@ -17,7 +17,7 @@ from urllib.parse import quote
 from . import _planner as planner
 from ._concurrency import map_all
 from ._errors import ConflictError, InputError, XProtectError
-from ._ids import id_key, object_id, show  # noqa: F401  # show: part of this module's interface
+from ._ids import id_key, object_id, show  # noqa: F401  # pylint: disable=unused-import  # show: this module's interface
 from ._planner import Entry, OnePlan, SetPlan, Writer  # noqa: F401  # Entry: part of this module's interface
 
 EVENTS_PATH = 'userDefinedEvents'

@@ -36,4 +36,3 @@ def id_key(value: t.Any) -> str:
 def show(name: str) -> str:
     """A name in double quotes, so leading or trailing spaces stay visible in messages."""
     return json.dumps(name, ensure_ascii=False)
-

@@ -46,7 +46,7 @@ from ._cameras import (
     summarize,
 )
 from ._errors import InputError
-from ._tasks import (  # noqa: F401  # the statuses and FailureTolerance are part of this module's interface
+from ._tasks import (  # noqa: F401  # pylint: disable=unused-import  # the statuses: part of this module's interface
     CHANGED,
     FAILED,
     FAILURE_STATUSES,

@@ -41,6 +41,7 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
     expected = {('reference', 'empty_play', 0, ''), ('reference', 'one_module', 0, '')}
     expected |= {('fleet', approach, size, '') for approach in FLEET for size in (1, 2)}
     expected |= {('events', approach, 5, run) for approach in ('collection', 'uri') for run in ('first', 'noop', 'check')}
+    expected |= {('events', 'floor', 5, 'first')}
     expected |= {('camera_info', 'collection', 30, run) for run in ('plain', 'ptz_presets')}
     assert sorted(expected - set(rows)) == []
 
@@ -63,7 +64,8 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
     assert rows[('events', 'collection', 5, 'noop')]['writes'] == 0
     assert rows[('events', 'uri', 5, 'check')]['writes'] == 0
 
-    assert len(data['targets']) == 4 and all(target['verdict'] for target in data['targets'])
+    assert len(data['targets']) == 5 and all(target['verdict'] for target in data['targets'])
+    assert rows[('events', 'floor', 5, 'first')]['writes'] == 5 and rows[('events', 'floor', 5, 'first')]['token_grants'] == 1
     assert data['machine']['cpus'] and data['machine']['ansible_core'] and data['settings']['sizes'] == [1, 2]
 
     with open(os.path.join(OUTPUT, 'results.md'), encoding='utf-8') as handle:

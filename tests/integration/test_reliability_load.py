@@ -31,7 +31,7 @@ from simulator.process import SimulatorProcess
 from ansible_collections.milestone.xprotect.plugins.module_utils._client import ConnectionSettings, XProtectClient  # noqa: E402
 from ansible_collections.milestone.xprotect.plugins.module_utils._errors import BadRequestError, XProtectError  # noqa: E402
 from ansible_collections.milestone.xprotect.plugins.module_utils._events import (  # noqa: E402
-    EVENTS,
+    EVENTS as EVENT_KIND,
     Progress,
     list_events,
     parse_entries,
@@ -120,7 +120,7 @@ def run_logic(sim: SimulatorProcess) -> tuple[Progress, XProtectError | None]:
     plan = plan_set(existing, entries, state='present', purge=True)
     progress = Progress()
     try:
-        apply_set(Writer(client, EVENTS, existing), plan, progress)
+        apply_set(Writer(client, EVENT_KIND, existing), plan, progress)
     except XProtectError as error:
         return progress, error
     return progress, None
