@@ -4,9 +4,10 @@
 """The demo: the collection's playbooks doing their real work against the XProtect simulator.
 
 Run through ``make demo`` (which prepares the environment and ANSIBLE_COLLECTIONS_PATH). It starts the
-simulator (HTTPS with its own CA, ~120 cameras, 0.5 s PTZ tasks), runs the collection's playbooks in the
-order a site would, prints what each step did on the server (from the simulator's counters), and stops
-the simulator. Exit status 0 only if every step did what it should.
+simulator (HTTPS with its own CA, 120 cameras, 29 of them PTZ (28 enabled), 0.5 s PTZ tasks), runs the
+collection's playbooks in the order a site would, prints each command (shell-quoted, ready to paste) and
+what each step did on the server (from the simulator's counters), and stops the simulator. Exit status 0
+only if every step did what it should.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import os
+import shlex
 import subprocess
 import sys
 import tempfile
@@ -25,6 +27,8 @@ sys.path.insert(0, ROOT)
 from simulator.process import SimulatorProcess  # noqa: E402  pylint: disable=wrong-import-position
 
 WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
+DEFAULT_CAMERAS = '120'
+DEFAULT_TASK_SECONDS = '0.5'
 
 
 @dataclasses.dataclass
@@ -36,19 +40,28 @@ class Step:
     expect_writes: int | None = None
 
 
+def simulator_args(cameras: str = DEFAULT_CAMERAS, task_seconds: str = DEFAULT_TASK_SECONDS) -> tuple[str, ...]:
+    """The simulator's switches for the demo (its site: cameras, task time, a little latency)."""
+    return ('--cameras', cameras, '--task-seconds', task_seconds, '--latency-ms', '5')
+
+
 def steps(report_dir: str) -> list[Step]:
+    events = os.path.join(ROOT, 'playbooks', 'vars', 'site_events.yml')
     change = os.path.join(ROOT, 'playbooks', 'vars', 'site_events_change.yml')
     return [
-        Step('Provision the site\'s user-defined events from playbooks/vars/site_events.yml', 'provision_events'),
-        Step('Run the same provisioning again: nothing to change, no write', 'provision_events', expect_writes=0),
+        Step('Provision the site\'s user-defined events from playbooks/vars/site_events.yml', 'provision_events',
+             ('-e', f'@{events}')),
+        Step('Run the same provisioning again: nothing to change, no write', 'provision_events', ('-e', f'@{events}'),
+             expect_writes=0),
         Step('Change request: review it first (check mode + diff, nothing is written)', 'change_managed_events',
              ('-e', f'@{change}', '--diff'), expect_writes=0),
         Step('Apply the reviewed change (and verify it is exactly what was reviewed)', 'change_managed_events',
              ('-e', f'@{change}', '-e', 'approve=true')),
         Step('Fleet PTZ: re-read the presets of every PTZ camera from its device', 'ptz_fleet_reset',
-             ('-e', 'ptz_job=refresh_from_devices',)),
+             ('-e', 'ptz_job=refresh_from_devices', '-e', 'ptz_patterns=*')),
+        # ansible-playbook splits -e key=value at spaces, hence the inner quotes around a name with a space.
         Step("Fleet PTZ: make 'Preset 1' the default preset wherever the camera has it", 'ptz_fleet_reset',
-             ('-e', 'ptz_preset="Preset 1"',)),
+             ('-e', 'ptz_preset="Preset 1"', '-e', 'ptz_patterns=*')),
         Step('Camera and PTZ inventory report', 'camera_report', ('-e', f'camera_report_dir={report_dir}')),
     ]
 
@@ -58,11 +71,16 @@ def banner(text: str) -> None:
     print(f'\n{line}\n  {text}\n{line}', flush=True)
 
 
+def shown_command(step: Step) -> str:
+    """The step's command line as a shell takes it: pasted into a shell it runs exactly what the demo runs."""
+    return shlex.join(['ansible-playbook', f'milestone.xprotect.{step.playbook}', *step.args])
+
+
 def run_step(step: Step, sim: SimulatorProcess, env: dict[str, str]) -> tuple[int, float, dict, dict]:
     before = sim.stats()
     started = time.monotonic()
     command = [os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), f'milestone.xprotect.{step.playbook}', *step.args]
-    print('$ ' + ' '.join(command[1:]), flush=True)
+    print('$ ' + shown_command(step), flush=True)
     completed = subprocess.run(command, env=env, check=False)
     elapsed = time.monotonic() - started
     after = sim.stats()
@@ -73,12 +91,13 @@ def run_step(step: Step, sim: SimulatorProcess, env: dict[str, str]) -> tuple[in
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--cameras', default='120', help='cameras in the simulator (default 120)')
-    parser.add_argument('--task-seconds', default='0.5', help='duration of a simulated PTZ task (default 0.5)')
+    parser.add_argument('--cameras', default=DEFAULT_CAMERAS, help=f'cameras in the simulator (default {DEFAULT_CAMERAS})')
+    parser.add_argument('--task-seconds', default=DEFAULT_TASK_SECONDS,
+                        help=f'duration of a simulated PTZ task (default {DEFAULT_TASK_SECONDS})')
     args = parser.parse_args()
 
     report_dir = tempfile.mkdtemp(prefix='xprotect-demo-report-')
-    sim = SimulatorProcess('--cameras', args.cameras, '--task-seconds', args.task_seconds, '--latency-ms', '5')
+    sim = SimulatorProcess(*simulator_args(args.cameras, args.task_seconds))
     banner(f'Starting the XProtect API Gateway simulator ({args.cameras} cameras, HTTPS with its own CA)')
     sim.start()
     print(f'listening on {sim.url}', flush=True)

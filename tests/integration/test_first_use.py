@@ -9,10 +9,17 @@ from __future__ import annotations
 import json
 import os
 import re
+import shlex
+import subprocess
+import sys
 import threading
 import time
 
+import pytest
+
 from harness import ROOT, run_playbook
+
+from simulator.process import SimulatorProcess
 
 API_DOC = os.path.join(ROOT, 'docs', 'xprotect-api.md')
 # Folders that are not the project's own text: environments, build and test output, caches.
@@ -64,7 +71,7 @@ def test_every_section_citation_names_a_section_of_the_api_document():
 
 def test_no_file_points_at_notes_outside_the_repository():
     outside = [f'{os.path.relpath(path, ROOT)}:{number}' for path in project_files()
-               for number, line in enumerate(read(path).splitlines(), start=1) if 'API_NOTES' in line]
+               for number, line in enumerate(read(path).splitlines(), start=1) if 'API_' + 'NOTES' in line]
     assert not outside, outside
 
 
@@ -242,3 +249,89 @@ def test_fleet_reset_fails_when_no_camera_has_the_preset(simulator):
     assert message.startswith(f"None of the {count} selected PTZ cameras has a preset named 'Preset'"), message
     stats = simulator.stats()
     assert sum(stats['requests'][method] for method in ('POST', 'PUT', 'PATCH', 'DELETE')) == 0
+
+
+# ---------------------------------------------------------------- the bundled playbooks name what they apply
+
+def total_requests(sim):
+    stats = sim.stats()
+    return sum(stats['requests'].values()) + stats['token_grants']
+
+
+@pytest.mark.parametrize('playbook, args, example', [
+    ('provision_events', [], 'ansible-playbook milestone.xprotect.provision_events -e @site_events.yml'),
+    ('change_managed_events', [], 'ansible-playbook milestone.xprotect.change_managed_events -e @change.yml'),
+    ('change_managed_events', ['-e', 'approve=true'], 'ansible-playbook milestone.xprotect.change_managed_events -e @change.yml'),
+    ('ptz_fleet_reset', [], "ansible-playbook milestone.xprotect.ptz_fleet_reset -e ptz_preset=Home -e 'ptz_patterns=Parking*'"),
+    ('ptz_fleet_reset', ['-e', 'ptz_preset="Preset 1"'],
+     """ansible-playbook milestone.xprotect.ptz_fleet_reset -e 'ptz_preset="Preset 1"' -e 'ptz_patterns=Parking*'"""),
+    ('ptz_fleet_reset', ['-e', 'ptz_patterns=Lobby*'], "ansible-playbook milestone.xprotect.ptz_fleet_reset -e ptz_preset=Home -e 'ptz_patterns=Lobby*'"),
+    ('ptz_fleet_reset', ['-e', 'ptz_job=refresh_from_devices'],
+     "ansible-playbook milestone.xprotect.ptz_fleet_reset -e ptz_job=refresh_from_devices -e 'ptz_patterns=Parking*'"),
+])
+def test_bundled_playbooks_without_their_variables_stop_before_any_request(simulator, playbook, args, example):
+    simulator.reset(stats_only=True)
+    run = run_playbook(simulator, f'milestone.xprotect.{playbook}', args=args)
+    assert run.rc != 0, run.explain()
+    message = ' '.join(run.output.split())
+    assert example in message, run.explain()
+    assert 'Nothing was sent to the server.' in message
+    assert total_requests(simulator) == 0, simulator.stats()
+
+
+def test_ptz_fleet_reset_takes_patterns_as_text_or_list(simulator):
+    simulator.faults(task_seconds=0.1)
+    cameras = ptz_cameras(simulator)
+    names = [cameras[0]['name'], cameras[1]['name']]
+    for value in (','.join(names), json.dumps(names).replace('"', "'")):
+        run = run_playbook(simulator, 'milestone.xprotect.ptz_fleet_reset',
+                           args=['-e', 'ptz_job=refresh_from_devices', '-e', f'ptz_patterns="{value}"'])
+        assert run.rc == 0, run.explain()
+        assert run.result('Add up the batches')['ansible_facts']['ptz_preset_reset_summary']['selected'] == 2
+
+
+# ----------------------------------------------------------------------------------------------- the demo
+
+def demo_module():
+    sys.path.insert(0, os.path.join(ROOT, 'scripts'))
+    try:
+        import demo  # pylint: disable=import-outside-toplevel
+    finally:
+        sys.path.pop(0)
+    return demo
+
+
+def test_the_demo_prints_commands_a_shell_runs_as_the_demo_does(tmp_path):
+    demo = demo_module()
+    for step in demo.steps(str(tmp_path)):
+        printed = demo.shown_command(step)
+        assert shlex.split(printed) == ['ansible-playbook', f'milestone.xprotect.{step.playbook}', *step.args], printed
+    shown = [demo.shown_command(step) for step in demo.steps(str(tmp_path))]
+    assert """ansible-playbook milestone.xprotect.ptz_fleet_reset -e 'ptz_preset="Preset 1"' -e 'ptz_patterns=*'""" in shown
+
+
+def test_the_printed_preset_command_pasted_into_a_shell_selects_preset_1(simulator, tmp_path):
+    simulator.faults(task_seconds=0.1)
+    demo = demo_module()
+    step = next(step for step in demo.steps(str(tmp_path)) if 'ptz_preset="Preset 1"' in step.args)
+    # What a shell makes of the printed line is what ansible-playbook gets.
+    pasted = subprocess.run(['sh', '-c', 'for arg in "$@"; do printf "%s\\0" "$arg"; done', 'sh',
+                             *shlex.split(demo.shown_command(step))[1:]], capture_output=True, text=True, check=True)
+    argv = pasted.stdout.split('\0')[:-1]
+    run = run_playbook(simulator, argv[0], args=argv[1:])
+    assert run.rc == 0, run.explain()
+    assert run.result('Add up the batches')['ansible_facts']['ptz_preset_reset_summary']['preset'] == 'Preset 1'
+
+
+def test_readme_and_demo_state_what_the_demo_site_has():
+    demo = demo_module()
+    with SimulatorProcess(*demo.simulator_args(), tls=False) as sim:
+        status, body = sim.api('GET', '/cameras?disabled')
+    assert status == 200
+    cameras = body['array']
+    ptz = [camera for camera in cameras if camera['ptzEnabled']]
+    stated = f"{len(cameras)} cameras, {len(ptz)} of them PTZ ({len([c for c in ptz if c['enabled']])} enabled)"
+    assert stated == '120 cameras, 29 of them PTZ (28 enabled)', stated
+    assert stated in ' '.join(read(os.path.join(ROOT, 'README.md')).split())
+    assert stated in ' '.join((demo.__doc__ or '').split())
+    assert 'a third of them PTZ' not in read(os.path.join(ROOT, 'README.md'))

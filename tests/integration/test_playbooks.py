@@ -13,6 +13,7 @@ import pytest
 from harness import ROOT, run_playbook
 
 CHANGE = os.path.join(ROOT, 'playbooks', 'vars', 'site_events_change.yml')
+EVENTS = os.path.join(ROOT, 'playbooks', 'vars', 'site_events.yml')
 
 
 def event_names(sim):
@@ -26,11 +27,11 @@ def writes(stats):
 
 
 def test_provision_events_converges_and_the_second_run_is_a_no_op(simulator):
-    first = run_playbook(simulator, 'milestone.xprotect.provision_events')
+    first = run_playbook(simulator, 'milestone.xprotect.provision_events', args=['-e', f'@{EVENTS}'])
     assert first.rc == 0, first.explain()
     assert len(event_names(simulator)) == 12
     simulator.reset(stats_only=True)
-    second = run_playbook(simulator, 'milestone.xprotect.provision_events')
+    second = run_playbook(simulator, 'milestone.xprotect.provision_events', args=['-e', f'@{EVENTS}'])
     assert second.rc == 0, second.explain()
     assert not second.result("Apply the site's user-defined events")['changed']
     stats = simulator.stats()
@@ -38,7 +39,7 @@ def test_provision_events_converges_and_the_second_run_is_a_no_op(simulator):
 
 
 def test_change_managed_run_reviews_without_writing_then_applies_exactly_the_plan(simulator):
-    assert run_playbook(simulator, 'milestone.xprotect.provision_events').rc == 0
+    assert run_playbook(simulator, 'milestone.xprotect.provision_events', args=['-e', f'@{EVENTS}']).rc == 0
     simulator.reset(stats_only=True)
     review = run_playbook(simulator, 'milestone.xprotect.change_managed_events', args=['-e', f'@{CHANGE}'], diff=True)
     assert review.rc == 0, review.explain()
@@ -58,7 +59,7 @@ def test_change_managed_run_reviews_without_writing_then_applies_exactly_the_pla
 
 def test_fleet_reset_playbook_refreshes_every_ptz_camera_and_cleans_up(simulator):
     simulator.faults(task_seconds=0.2)
-    run = run_playbook(simulator, 'milestone.xprotect.ptz_fleet_reset', args=['-e', 'ptz_job=refresh_from_devices'])
+    run = run_playbook(simulator, 'milestone.xprotect.ptz_fleet_reset', args=['-e', 'ptz_job=refresh_from_devices', '-e', 'ptz_patterns=*'])
     assert run.rc == 0, run.explain()
     summary = run.result('Add up the batches')['ansible_facts']['ptz_preset_reset_summary']
     status, group = simulator.api('GET', '/cameraGroups')
