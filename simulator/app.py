@@ -11,7 +11,7 @@ import logging
 
 from aiohttp import web
 
-from . import controls, idp, res_cameras, res_events, res_presets, res_tasks
+from . import controls, idp, res_alarms, res_cameras, res_events, res_events_api, res_presets, res_tasks, websocket
 from .faults import Rule
 from .responses import FORBIDDEN_TEXT, ApiError, error_response, html_not_found, json_response
 from .rest import REST_PREFIX, WRITE_METHODS, RestRequest, Router, split_segments, template_for
@@ -28,7 +28,7 @@ DISCOVERY_PATH = "/api/.well-known/uris"
 def build_router() -> Router:
     """All simulated REST routes."""
     router = Router()
-    for module in (res_events, res_cameras, res_presets, res_tasks):
+    for module in (res_events, res_cameras, res_presets, res_tasks, res_events_api, res_alarms):
         module.register(router)
     return router
 
@@ -47,6 +47,8 @@ def classify(path: str) -> str:
         return "discovery"
     if trimmed == "/_simulator" or trimmed.startswith("/_simulator/"):
         return "control"
+    if trimmed == websocket.WS_PATH:
+        return "ws"
     return "other"
 
 
@@ -141,6 +143,8 @@ async def handle(request: web.Request) -> web.StreamResponse:
     kind = classify(path)
     if kind == "control":
         return await controls.dispatch(request, state)
+    if kind == "ws":
+        return await websocket.handle(request, state)
     if kind == "other":
         return html_not_found()
     method = request.method.upper()

@@ -56,6 +56,9 @@ class SimConfig:  # pylint: disable=too-many-instance-attributes
     legacy_cleanup_400: bool = False
     filter_case: str = "insensitive"
     read_only_fields: str = "changed"
+    events_api: bool = True
+    event_retention_days: float = 30.0
+    ws_resume_seconds: float = 30.0
     verbose: bool = False
 
     def user(self, name: str) -> User | None:
@@ -190,6 +193,16 @@ def build_parser() -> argparse.ArgumentParser:
     rest.add_argument("--read-only-fields", choices=("changed", "any", "ignore"), default="changed",
                       help="PUT/PATCH bodies with read-only fields: 400 if a value differs from the current one (default), "
                            "400 whenever present, or silently ignore")
+
+    live = parser.add_argument_group("events, alarms and the Events and State WebSocket")
+    live.add_argument("--events-api", dest="events_api", action="store_true", default=True,
+                      help="serve the Events and Alarms REST APIs and the WebSocket API (default; XProtect 2023 R2 and later)")
+    live.add_argument("--no-events-api", dest="events_api", action="store_false",
+                      help="no /events, /alarms or WebSocket: 404 Unknown resource, as on servers before 2023 R2")
+    live.add_argument("--event-retention-days", type=_positive_float, default=30.0,
+                      help="retention of triggered events; 0 stores none (GET /events/{id} is then a 404) (default 30)")
+    live.add_argument("--ws-resume-seconds", type=_positive_float, default=30.0,
+                      help="how long a dropped WebSocket session can be resumed with its missed events (default 30)")
     return parser
 
 

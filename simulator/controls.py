@@ -8,6 +8,8 @@ GET  /_simulator/cameras/{id}/device_presets     the camera's device-side preset
 POST /_simulator/cameras/{id}/device_presets     replace them: {"presets": [{"name", "pan", "tilt", "zoom"}]}
 GET  /_simulator/config                          the effective command line configuration (passwords omitted)
 GET  /_simulator/health                          {"status": "ok"}
+POST /_simulator/events, GET /_simulator/events  emit events server-side, follow a batch (websocket.py)
+POST /_simulator/ws/drop, GET /_simulator/ws     drop every WebSocket connection, list the sessions (websocket.py)
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from aiohttp import web
 from .state import SimState
 from .store import DevicePreset
 from .util import dumps
+from .websocket import control as live_control
 
 
 def _json(body: Any, status: int = 200) -> web.Response:
@@ -101,6 +104,10 @@ async def dispatch(request: web.Request, state: SimState) -> web.Response:  # py
                     return _error("camera is not a PTZ camera")
                 state.store.device_presets[camera["id"]] = _parse_device_presets(await _body(request))
             return _json({"presets": [vars(item) for item in state.store.device_presets.get(camera["id"], [])]})
+        if parts and parts[0] in ("events", "ws"):
+            answer = await live_control(request, state.live, parts, await _body(request) if method == "POST" else {})
+            if answer is not None:
+                return answer
         if parts == ["config"] and method == "GET":
             return _json(_config_json(state))
         if parts == ["health"] and method == "GET":

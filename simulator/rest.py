@@ -22,7 +22,9 @@ REST_PREFIX = "/api/rest/v1"
 ID = "{id}"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # Documented spelling of every collection name the simulator serves (used in stats templates).
-CANONICAL = {name.lower(): name for name in ("userDefinedEvents", "cameras", "ptzPresets", "cameraGroups", "hardware", "sites", "tasks")}
+CANONICAL = {name.lower(): name for name in ("userDefinedEvents", "cameras", "ptzPresets", "cameraGroups", "hardware", "sites", "tasks",
+                                             "events", "eventTypes", "stateGroups", "analyticsEvents", "alarms", "alarmStates",
+                                             "alarmPriorities", "alarmDefinitions")}
 # Query parameters with a meaning of their own; every other key is a property filter (OAS "Filters").
 RESERVED_QUERY = {"disabled", "resources", "tasks", "task", "nodata", "definitions", "language", "page", "size", "includechildren"}
 # Collections that belong to other APIs of the gateway (bookmarks-rest/v1, evidencelocks-rest/v1): the Config API

@@ -7,6 +7,7 @@ from typing import Any
 from .config import SimConfig
 from .faults import Faults
 from .idp import TokenService
+from .live import LiveState
 from .ntlm import GssChannelBindings, WindowsAuth
 from .seed import build_store
 from .stats import Stats
@@ -31,6 +32,8 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         # GetDevicePresets sessions: sessionDataId -> (camera id, device presets read in step 1).
         self.sessions: dict[int, tuple[str, list[Any]]] = {}
         self.next_session_id = 1
+        # Events, alarms and WebSocket sessions (live.py).
+        self.live = LiveState(config, self.store)
 
     def reset(self, stats_only: bool = False) -> None:
         """``POST /_simulator/reset``: seed data, tasks, tokens, faults and counters back to start."""
@@ -45,6 +48,8 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         self.faults.clear()
         self.sessions.clear()
         self.next_session_id = 1
+        self.live.close()
+        self.live = LiveState(self.config, self.store)
 
     @property
     def task_seconds(self) -> float:
