@@ -9,12 +9,13 @@ name: cameras
 short_description: Cameras of an XProtect VMS as inventory hosts
 version_added: 0.1.0
 description:
+  - B(File name.) Name the inventory file C(xprotect.yml) or C(xprotect.yaml), or end its name in C(.xprotect.yml) or
+    C(.xprotect.yaml), such as C(site-a.xprotect.yml). The plugin reads no other file; for another name Ansible only
+    says that the source C(could not be verified by inventory plugin 'milestone.xprotect.cameras').
   - Makes every camera of an XProtect VMS an inventory host, so fleet work can use Ansible's own machinery
     (C(--limit), forks, C(serial), per-host results and retries).
   - Reads the cameras with paged lists (500 cameras a request) and one login, never one request per camera,
     unless O(include) asks for PTZ details.
-  - Configured by a YAML file named C(xprotect.yml) or C(xprotect.yaml), or whose name ends in C(.xprotect.yml)
-    or C(.xprotect.yaml), such as C(site-a.xprotect.yml). Files with other names are not read by this plugin.
   - B(Host names.) With O(hostnames=name) a camera's host name is its name made safe for Ansible host patterns
     and shells; letters with accents lose them (C(é) becomes C(e)), letters are lower-cased, and every run of
     characters other than C(a-z), C(0-9), C(.) and C(-) becomes one C(_); C(_), C(.) and C(-) are stripped from both ends.

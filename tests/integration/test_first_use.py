@@ -10,6 +10,7 @@ import json
 import os
 import re
 import shlex
+import socket
 import subprocess
 import sys
 import threading
@@ -335,3 +336,112 @@ def test_readme_and_demo_state_what_the_demo_site_has():
     assert stated in ' '.join(read(os.path.join(ROOT, 'README.md')).split())
     assert stated in ' '.join((demo.__doc__ or '').split())
     assert 'a third of them PTZ' not in read(os.path.join(ROOT, 'README.md'))
+
+
+# ------------------------------------------------------------- the README: the collection from a checkout
+
+def readme_block(name):
+    """The shell block of the README that follows the marker ``<!-- tested: ... (name) -->``."""
+    match = re.search(r'<!-- tested: [^(]*\(' + re.escape(name) + r'\) -->\s*```sh\n(.*?)```', read(os.path.join(ROOT, 'README.md')),
+                      re.DOTALL)
+    assert match, f'README.md has no tested block {name!r}'
+    return match.group(1)
+
+
+def this_venv(text):
+    """The README names the primary profile's venv; run the commands with the venv of this test run."""
+    bindir = os.path.dirname(sys.executable)
+    return text.replace('$PWD/.venvs/core2.19/bin', bindir).replace('.venvs/core2.19/bin/python', sys.executable)
+
+
+def clean_env(home):
+    env = {key: value for key, value in os.environ.items()
+           if not key.startswith(('ANSIBLE_', 'XPROTECT_')) and key not in ('PYTHONPATH', 'VIRTUAL_ENV')}
+    env.update(HOME=str(home), ANSIBLE_LOCALHOST_WARNING='false', ANSIBLE_INVENTORY_UNPARSED_WARNING='false',
+               ANSIBLE_NOCOLOR='1')
+    return env
+
+
+def test_readme_commands_install_the_checkout_and_ansible_doc_finds_it(tmp_path):
+    env = clean_env(tmp_path)
+    bindir = os.path.dirname(sys.executable)
+    # The symptom the README describes, from a fresh clone.
+    before = subprocess.run([os.path.join(bindir, 'ansible-doc'), 'milestone.xprotect.ptz_task'], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert "No module named 'ansible_collections.milestone'" in before.stdout + before.stderr
+    # The plural spelling does not help.
+    plural = subprocess.run([os.path.join(bindir, 'ansible-doc'), 'milestone.xprotect.ptz_task'], cwd=tmp_path,
+                            env=dict(env, ANSIBLE_COLLECTIONS_PATHS=str(tmp_path / 'xprotect-collections')),
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert 'was not found' in plural.stdout + plural.stderr
+
+    script = this_venv(readme_block('checkout-install'))
+    done = subprocess.run(['bash', '-euc', script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert 'MODULE milestone.xprotect.ptz_task' in ' '.join(done.stdout.split()), done.stdout[:2000]
+    assert 'DefaultPtzPreset' in done.stdout
+    assert (tmp_path / 'xprotect-collections' / 'ansible_collections' / 'milestone' / 'xprotect' / 'MANIFEST.json').exists()
+
+
+def test_readme_commands_start_the_simulator_and_run_ones_own_playbook(tmp_path):
+    env = clean_env(tmp_path)
+    install = this_venv(readme_block('checkout-install'))
+    assert subprocess.run(['bash', '-euc', install], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+                          check=False).returncode == 0
+    with socket.socket() as probe:  # a free port instead of 8080, which may be taken here
+        probe.bind(('127.0.0.1', 0))
+        port = str(probe.getsockname()[1])
+    command = shlex.split(this_venv(readme_block('simulator')).strip())
+    assert command[1:4] == ['-m', 'simulator', '--no-tls'] and command[command.index('--port') + 1] == '8080'
+    command[command.index('--port') + 1] = port
+    (tmp_path / 'my_site.yml').write_text('''
+- hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: The PTZ cameras
+      milestone.xprotect.camera_info:
+        ptz_only: true
+      register: ptz
+    - name: Count them
+      ansible.builtin.debug:
+        msg: "{{ ptz.cameras | length }} PTZ cameras"
+''', encoding='utf-8')
+    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert server.stdout.readline().strip() == f'listening on http://127.0.0.1:{port}'
+        login = this_venv(readme_block('simulator-login')).replace('127.0.0.1:8080', f'127.0.0.1:{port}')
+        script = (f'export PATH="{os.path.dirname(sys.executable)}:$PATH"\n'
+                  f'export ANSIBLE_COLLECTIONS_PATH="{tmp_path}/xprotect-collections"\n' + login)
+        run = subprocess.run(['bash', '-euc', script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
+                             check=False)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert '"msg": "28 PTZ cameras"' in run.stdout, run.stdout
+
+
+# ------------------------------------------------------------------ the inventory plugin's file name rule
+
+def test_the_inventory_file_name_rule_comes_first_in_the_plugin_doc_and_the_guide(tmp_path):
+    env = clean_env(tmp_path)
+    assert subprocess.run(['bash', '-euc', this_venv(readme_block('checkout-install'))], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300, check=False).returncode == 0
+    env['ANSIBLE_COLLECTIONS_PATH'] = str(tmp_path / 'xprotect-collections')
+    shown = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-doc'), '-t', 'inventory', '--json',
+                            'milestone.xprotect.cameras'], cwd=tmp_path, env=env, capture_output=True, text=True,
+                           timeout=120, check=True)
+    description = json.loads(shown.stdout)['milestone.xprotect.cameras']['doc']['description']
+    first = description[0]
+    for name in ('xprotect.yml', 'xprotect.yaml', '.xprotect.yml', '.xprotect.yaml', 'could not be verified'):
+        assert name in first, first
+
+    # What a user sees with another name, and that the guide says it before anything else.
+    wrong = tmp_path / 'site-a.yml'
+    wrong.write_text('plugin: milestone.xprotect.cameras\nserver_url: http://127.0.0.1:9\n', encoding='utf-8')
+    seen = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-inventory'), '-i', str(wrong), '--graph'],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120, check=False)
+    assert "could not be verified by inventory plugin 'milestone.xprotect.cameras'" in seen.stdout + seen.stderr
+    guide = read(os.path.join(ROOT, 'docs', 'guides', 'inventory.md'))
+    before_first_section = guide.split('\n## ', 1)[0]
+    assert '`.xprotect.yml`' in before_first_section and 'could not be verified' in before_first_section
