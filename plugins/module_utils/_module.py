@@ -119,6 +119,12 @@ class XProtectModule(AnsibleModule):
             reason = f'to log in Windows users (auth_type=windows); install it with: {NTLM_PACKAGE_ADVICE}'
             self.fail_json(msg=missing_required_lib('requests-ntlm', reason=reason), exception=str(error))
 
+    def add_secret(self, value: t.Any) -> None:
+        """A secret found in a non-secret option (a write-only field in properties): masked everywhere, invocation included."""
+        if isinstance(value, str) and len(value) >= 3:
+            self.redactor.add(value)
+            self.no_log_values.add(value)
+
     def redact(self, text: str) -> str:
         return self._client.redact(text) if self._client is not None else self.redactor.text(text)
 

@@ -84,6 +84,8 @@ class Kind:  # pylint: disable=too-many-instance-attributes
     update_method: str = 'PATCH'
     #: Write-only fields: never compared, never shown; sent on create, and on update only with update_secrets=always.
     secrets: frozenset = frozenset()
+    #: A comparison of its own (references in any format, say): (object, properties, update_secrets) -> changed fields.
+    compare: t.Optional[t.Callable[[Obj, t.Mapping[str, t.Any], str], t.Dict[str, t.Any]]] = dataclasses.field(default=None, compare=False)
     #: What to say after an ambiguity error (how to get rid of the duplicates).
     ambiguity_advice: str = 'Give id to address one of them, or remove the extra ones (purge=true keeps the oldest).'
 
@@ -193,6 +195,8 @@ def near_miss_warnings(kind: Kind, names: t.Iterable[str], existing: t.Iterable[
 
 def field_changes(kind: Kind, obj: Obj, properties: t.Mapping[str, t.Any], *, update_secrets: str = 'on_create') -> dict[str, t.Any]:
     """The given fields whose value differs from the object's after normalisation (secrets: only with update_secrets=always)."""
+    if kind.compare is not None:
+        return kind.compare(obj, properties, update_secrets)
     changes = {}
     for field, wanted in properties.items():
         if field in SERVER_FIELDS:

@@ -59,6 +59,16 @@ def test_table_is_in_step_with_the_document(generator, document):
     assert generator.render(document) == committed, generator.OUT_OF_STEP
 
 
+def test_doc_fragment_of_the_types_is_in_step_with_the_document(generator, document):
+    fragment = os.path.join(os.path.dirname(TABLE), '..', 'doc_fragments', 'resource_types.py')
+    with open(fragment, encoding='utf-8', newline='') as handle:
+        committed = handle.read()
+    rendered = generator.render_fragment(generator.build(document, generator.load_rules())['resource_types'])
+    assert rendered == committed, generator.FRAGMENT_OUT_OF_STEP
+    assert 'C(timeProfiles): list, get, create, patch, put, delete' in committed
+    assert all(len(line) <= 160 for line in committed.splitlines())
+
+
 def test_rendering_is_deterministic(generator, document):
     assert generator.render(document) == generator.render(copy.deepcopy(document))
 
@@ -68,6 +78,9 @@ def test_check_reports_a_stale_table(generator, document, tmp_path, monkeypatch,
     stale = tmp_path / '_resource_types.py'
     stale.write_text('# stale\n', encoding='utf-8')
     monkeypatch.setattr(generator, 'OUTPUT', str(stale))
+    monkeypatch.setattr(generator, 'FRAGMENT', str(tmp_path / 'resource_types.py'))
+    (tmp_path / 'resource_types.py').write_text(generator.render_fragment(generator.build(document, generator.load_rules())['resource_types']),
+                                                encoding='utf-8')
     assert generator.main(['--check']) == 1
     assert capsys.readouterr().err.strip() == (
         'plugins/module_utils/_resource_types.py is out of step with the OpenAPI document; run python3 scripts/gen_resource_types.py')
@@ -78,6 +91,7 @@ def test_check_passes_and_writing_is_idempotent(generator, document, tmp_path, m
     monkeypatch.setattr(generator, 'load_document', lambda: document)
     target = tmp_path / '_resource_types.py'
     monkeypatch.setattr(generator, 'OUTPUT', str(target))
+    monkeypatch.setattr(generator, 'FRAGMENT', str(tmp_path / 'resource_types.py'))
     assert generator.main(['--check']) == 1, 'a missing table is out of step'
     assert generator.main([]) == 0
     first = target.read_bytes()
