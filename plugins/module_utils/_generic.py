@@ -497,14 +497,16 @@ def _manage_singleton(module: t.Any, rtype: ResourceType, reader: Reader, parent
                 changed_fields=sorted(changes), diff={'before': _view(rtype, current, fields), 'after': _view(rtype, dict(current, **changes), fields)})
 
 
-def _parse_items(rtype: ResourceType, items: t.Any, state: str) -> tuple[list[planner.Entry], list[dict[str, t.Any]]]:
-    """Present entries for the planner, and absent ones (deleted by name or id)."""
+def _parse_items(rtype: ResourceType, items: t.Any, state: str,
+                 common: dict[str, t.Any]) -> tuple[list[planner.Entry], list[dict[str, t.Any]]]:
+    """Present entries for the planner (with the task's ``properties`` under each item's own), and absent ones."""
     kind = planner.Kind(type=rtype.name, label=rtype.label, plural=rtype.label + 's', collection=rtype.name)
     present_raw, absent = [], []
     for index, item in enumerate(items):
         where = f'items[{index}]'
         if not isinstance(item, dict):
-            item = {'name': item}
+            # a bare GUID is an id (the name is kept), anything else a name
+            item = {'id': item.strip()} if is_id(item) else {'name': item}
         unknown = sorted(set(item) - {'name', 'id', 'previous_name', 'properties', 'state'})
         if unknown:
             raise InputError(f'{where} has unknown key(s) {", ".join(unknown)}; an item has name or id, and properties, previous_name, state')
@@ -522,7 +524,7 @@ def _parse_items(rtype: ResourceType, items: t.Any, state: str) -> tuple[list[pl
             absent.append(dict(item, where=where))
             continue
         entry = {key: value for key, value in item.items() if key in ('name', 'id', 'previous_name')}
-        entry['properties'] = properties
+        entry['properties'] = dict(common, **properties)
         if 'name' not in entry:
             entry['name'] = None
         present_raw.append((where, entry))
@@ -547,9 +549,10 @@ def _parse_items(rtype: ResourceType, items: t.Any, state: str) -> tuple[list[pl
 
 def _manage_items(module: t.Any, rtype: ResourceType, state: str, purge: bool, update_secrets: str) -> dict[str, t.Any]:
     params = module.params
-    if params['name'] is not None or params['id'] is not None or params['properties']:
-        raise InputError('items replaces name, id and properties: give either items, or one object with name or id')
-    entries, absent = _parse_items(rtype, params['items'], state)
+    if params['name'] is not None or params['id'] is not None:
+        raise InputError('items replaces name and id: give either items, or one object with name or id')
+    common = check_properties(rtype, params['properties'], 'properties')
+    entries, absent = _parse_items(rtype, params['items'], state, common)
     reader = Reader(module.client)
     parent = reader.parent(params['parent'], rtype)
     _check_verbs(rtype, parent, state='absent' if absent else 'present', purge=purge)

@@ -75,8 +75,9 @@ options:
   items:
     description:
       - Many objects of one type in one task, each C({name, properties}), C({id, properties}) (the name is kept),
-        C({name, previous_name, properties}) (a rename once), and optionally C(state) (V(present) or V(absent)).
-      - Replaces O(name), O(id) and O(properties).
+        C({id, name}) (a rename), C({name, previous_name, properties}) (a rename once), and optionally C(state)
+        (V(present) or V(absent)). A bare string is an id when it is a GUID, else a name.
+      - Replaces O(name) and O(id). O(properties) given beside O(items) apply to every item (an item's own win).
     type: list
     elements: raw
   purge:
@@ -125,6 +126,19 @@ EXAMPLES = r'''
     properties:
       expression: GATE OPEN
       dataSource: {type: genericEventDataSources, name: Compatible}
+
+- name: Read the parking cameras
+  milestone.xprotect.resource_info:
+    type: cameras
+    name: "Parking*"
+  register: parking
+
+- name: Describe every one of them (one list request, only the cameras that differ are written, 16 at a time)
+  milestone.xprotect.resource:
+    type: cameras
+    items: "{{ parking.resources | map(attribute='id') | list }}"
+    properties:
+      description: Parking deck
 
 - name: Bulk rename of cameras, from a list of ids and names
   milestone.xprotect.resource:
