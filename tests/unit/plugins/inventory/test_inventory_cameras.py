@@ -34,7 +34,7 @@ from ansible_collections.milestone.xprotect.plugins.inventory.cameras import (
     unique_names,
     variable_name,
 )
-from ansible_collections.milestone.xprotect.tests.unit.plugins.module_utils.test_cameras import (  # pylint: disable=unused-import
+from ansible_collections.milestone.xprotect.tests.unit.plugins.fake_gateway import (
     BASE,
     GW_TOKEN,
     PASSWORD,
@@ -43,7 +43,6 @@ from ansible_collections.milestone.xprotect.tests.unit.plugins.module_utils.test
     guid,
     make_camera,
     make_preset,
-    mock,
 )
 
 PLUGIN = 'milestone.xprotect.cameras'
@@ -403,9 +402,9 @@ def test_unknown_options_are_refused_with_a_suggestion(tmp_path):
 
 
 def test_bad_credentials_are_a_sentence_without_the_password(mock, tmp_path):
-    site(mock)
+    gateway = site(mock)
     refusal = {'error': 'invalid_grant', 'error_description': 'invalid_username_or_password', 'error_code': 'InvalidCredentials'}
-    mock.replace('POST', GW_TOKEN, status=400, json=refusal)
+    gateway.token_answer = (400, refusal)
     with pytest.raises(AnsibleParserError) as caught:
         parse_directly(tmp_path, {})
     message = str(caught.value)

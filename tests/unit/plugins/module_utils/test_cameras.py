@@ -1,20 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, milestone.xprotect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of camera selection (``_cameras``) against a mocked transport.
-
-``FakeGateway`` answers the few REST paths cameras and PTZ tasks need, through ``responses`` callbacks,
-with the envelopes, paging and ``?disabled`` rule of the real API. The PTZ and module tests reuse it.
-"""
+"""Unit tests of camera selection (``_cameras``) against the fake API Gateway (tests/unit/plugins/fake_gateway.py)."""
 
 from __future__ import annotations
 
-import json
-import re
-import threading
-import time
 import typing as t
-import urllib.parse
 
 import pytest
 import responses
@@ -35,284 +26,14 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._cameras import
     select_cameras,
     sort_cameras,
 )
-from ansible_collections.milestone.xprotect.plugins.module_utils._client import ConnectionSettings, XProtectClient
-
-BASE = 'https://vms.example.com'
-REST = BASE + '/api/rest/v1'
-GW_TOKEN = BASE + '/API/IDP/connect/token'
-PASSWORD = 'S3cret-Pa55word!'
-TOKEN = 'tok-0123456789abcdef'
-
-
-def guid(number: int, prefix: str = 'c') -> str:
-    """A deterministic GUID; ``prefix`` keeps cameras, groups and presets apart."""
-    head = {'c': 'cccccccc', 'g': '99999999', 'p': 'aaaaaaaa'}[prefix]
-    return f'{head}-0000-4000-8000-{number:012d}'
-
-
-def envelope_error(status: int, text: str) -> dict[str, t.Any]:
-    return {'error': {'httpCode': status, 'details': [{'errorText': text}]}}
-
-
-def make_camera(number: int, name: str, *, ptz: bool = False, enabled: bool = True, ptz_field: bool = True) -> dict[str, t.Any]:
-    ident = guid(number)
-    camera = {'id': ident, 'name': name, 'displayName': name, 'enabled': enabled, 'channel': 0,
-              'relations': {'self': {'type': 'cameras', 'id': ident}, 'parent': {'type': 'hardware', 'id': guid(number, 'g')}}}
-    if ptz_field:
-        camera['ptzEnabled'] = ptz
-    return camera
-
-
-def make_preset(camera_id: str, number: int, name: str, *, default: bool = False, device_id: str = '') -> dict[str, t.Any]:
-    ident = guid(number, 'p')
-    return {'id': ident, 'name': name, 'displayName': name, 'defaultPreset': default, 'devicePreset': bool(device_id),
-            'devicePresetInternalId': device_id, 'pan': 0.1, 'tilt': 0.2, 'zoom': 0.3,
-            'relations': {'self': {'type': 'ptzPresets', 'id': ident}, 'parent': {'type': 'cameras', 'id': camera_id}}}
-
-
-PTZ_TASKS = [{'id': 'DefaultPtzPreset', 'displayName': 'Set default PTZ preset'},
-             {'id': 'GetDevicePresets', 'displayName': 'Get presets from camera'}]
-
-
-class FakeGateway:  # pylint: disable=too-many-instance-attributes
-    """A small in-memory API Gateway behind ``responses``.
-
-    Tasks finish after ``polls_to_finish`` reads (no clock involved); ``outcomes`` maps camera ids to
-    ``success``, ``error`` or ``hang``. ``faults`` is a list of ``[method, path-fragment, status, count]`` (add ``'after'`` to process the request
-    before failing it).
-    ``delay`` makes every REST answer take that long, so tests can see how many requests overlap.
-    """
-
-    def __init__(self, mock: responses.RequestsMock, cameras: list[dict[str, t.Any]] | None = None) -> None:
-        self.cameras = {camera['id']: camera for camera in cameras or []}
-        self.presets: dict[str, list[dict[str, t.Any]]] = {}
-        self.device_presets: dict[str, list[dict[str, t.Any]]] = {}
-        self.groups: dict[str, dict[str, t.Any]] = {}
-        self.group_children: dict[str, list[str]] = {}
-        self.group_members: dict[str, list[str]] = {}
-        self.top_groups: list[str] = []
-        self.tasks: dict[str, dict[str, t.Any]] = {}
-        self.next_task = 1
-        self.next_session = 7
-        self.sessions: dict[int, str] = {}
-        self.polls_to_finish = 1
-        self.outcomes: dict[str, str] = {}
-        self.default_mode = 'task'
-        self.faults: list[list[t.Any]] = []
-        self.delay = 0.0
-        self.log: list[tuple[str, str, str]] = []
-        self.in_flight = 0
-        self.max_in_flight = 0
-        self._lock = threading.Lock()
-        mock.add(responses.POST, GW_TOKEN, json={'access_token': TOKEN, 'expires_in': 3600, 'token_type': 'Bearer'})
-        for method in (responses.GET, responses.POST):
-            mock.add_callback(method, re.compile(re.escape(REST) + r'/.*'), callback=self.handle)
-
-    # -- set-up helpers ------------------------------------------------------------------------------
-
-    def add_group(self, name: str, number: int, *, members: t.Sequence[str] = (), parent: str | None = None) -> str:
-        ident = guid(number, 'g')
-        self.groups[ident] = {'id': ident, 'name': name, 'displayName': name, 'relations': {'self': {'type': 'cameraGroups', 'id': ident}}}
-        self.group_children[ident] = []
-        self.group_members[ident] = list(members)
-        if parent:
-            self.group_children[parent].append(ident)
-        else:
-            self.top_groups.append(ident)
-        return ident
-
-    def requests(self, method: str | None = None, fragment: str = '') -> list[tuple[str, str, str]]:
-        return [entry for entry in self.log if (method is None or entry[0] == method) and fragment in entry[1] + '?' + entry[2]]
-
-    @property
-    def writes(self) -> list[tuple[str, str, str]]:
-        return [entry for entry in self.log if entry[0] != 'GET']
-
-    # -- dispatch ------------------------------------------------------------------------------------
-
-    def handle(self, request: t.Any) -> tuple[int, dict[str, str], str]:
-        parts = urllib.parse.urlsplit(request.url)
-        path = parts.path[len('/api/rest/v1/'):]
-        query = parts.query
-        with self._lock:
-            self.log.append((request.method, path, query))
-            self.in_flight += 1
-            self.max_in_flight = max(self.max_in_flight, self.in_flight)
-        try:
-            if self.delay:
-                time.sleep(self.delay)
-            with self._lock:
-                status, body = self._answer(request.method, path, urllib.parse.parse_qsl(query, keep_blank_values=True),
-                                            json.loads(request.body) if request.body else None)
-        finally:
-            with self._lock:
-                self.in_flight -= 1
-        return status, {'Content-Type': 'application/json'}, json.dumps(body)
-
-    def _fault(self, method: str, target: str) -> list[t.Any] | None:
-        for fault in self.faults:
-            if fault[3] > 0 and fault[0] == method and fault[1] in target:
-                fault[3] -= 1
-                return fault
-        return None
-
-    def _answer(self, method: str, path: str, query: list[tuple[str, str]], body: t.Any) -> tuple[int, dict[str, t.Any]]:
-        flags = {key.lower(): value for key, value in query}
-        fault = self._fault(method, path + '?' + urllib.parse.urlencode(query))
-        if fault and not (len(fault) > 4 and fault[4] == 'after'):
-            return fault[2], envelope_error(fault[2], 'Injected fault')
-        segments = path.split('/')
-        handler = getattr(self, f'_{method.lower()}_{segments[0].lower()}', None)
-        if handler is None:
-            return 404, envelope_error(404, f'Unknown resource: {segments[0]}')
-        answer = handler(segments[1:], flags, body)
-        if fault:
-            # The request was processed, but its answer is lost: a 502 from a proxy after the work was done.
-            return fault[2], envelope_error(fault[2], 'Injected fault after processing')
-        return answer
-
-    def _collection(self, items: list[dict[str, t.Any]], flags: dict[str, str]) -> tuple[int, dict[str, t.Any]]:
-        if 'size' in flags:
-            size = int(flags['size'])
-            page = int(flags.get('page', 0))
-            items = items[page * size:(page + 1) * size]
-        return 200, {'array': items}
-
-    def _visible(self, ids: t.Iterable[str], flags: dict[str, str]) -> list[dict[str, t.Any]]:
-        cameras = [self.cameras[ident] for ident in ids]
-        return cameras if 'disabled' in flags else [camera for camera in cameras if camera['enabled']]
-
-    def _get_cameras(self, rest: list[str], flags: dict[str, str], _body: t.Any) -> tuple[int, dict[str, t.Any]]:
-        if not rest:
-            return self._collection(self._visible(self.cameras, flags), flags)
-        camera = self.cameras.get(rest[0].lower())
-        if camera is None:
-            return 404, envelope_error(404, 'Not Found, the requested id does not exist')
-        if len(rest) == 1:
-            return 200, {'data': camera}
-        if 'tasks' in flags:
-            return 200, {'tasks': list(PTZ_TASKS) if camera.get('ptzEnabled', True) else []}
-        return self._collection(self.presets.get(camera['id'], []), flags)
-
-    def _get_cameragroups(self, rest: list[str], flags: dict[str, str], _body: t.Any) -> tuple[int, dict[str, t.Any]]:
-        if not rest:
-            return self._collection([self.groups[ident] for ident in self.top_groups], flags)
-        ident = rest[0].lower()
-        if ident not in self.groups:
-            return 404, envelope_error(404, 'Not Found, the requested id does not exist')
-        if len(rest) == 1:
-            return 200, {'data': self.groups[ident]}
-        if rest[1].lower() == 'cameragroups':
-            return self._collection([self.groups[child] for child in self.group_children[ident]], flags)
-        return self._collection(self._visible(self.group_members[ident], flags), flags)
-
-    def _get_tasks(self, rest: list[str], flags: dict[str, str], _body: t.Any) -> tuple[int, dict[str, t.Any]]:
-        if not rest:
-            return self._collection([self._task_data(task, poll=False) for task in self.tasks.values()], flags)
-        task = self.tasks.get(rest[0])
-        if task is None:
-            return 404, envelope_error(404, 'Not Found, the requested id does not exist')
-        return 200, {'data': self._task_data(task, poll=True)}
-
-    def _post_tasks(self, rest: list[str], flags: dict[str, str], _body: t.Any) -> tuple[int, dict[str, t.Any]]:
-        task = self.tasks.get(rest[0])
-        if task is None:
-            return 404, envelope_error(404, 'Not Found, the requested id does not exist')
-        if flags.get('task') == 'TaskStop':
-            if task['state'] not in ('Success', 'Error'):
-                task.update(state='Error', errorText='Stopped', errorCode=61003, stopped=True)
-            return 200, {'result': {'state': 'Success'}}
-        del self.tasks[rest[0]]
-        return 200, {'result': {'state': 'Success'}}
-
-    def _post_cameras(self, rest: list[str], flags: dict[str, str], body: t.Any) -> tuple[int, dict[str, t.Any]]:
-        camera = self.cameras.get(rest[0].lower())
-        if camera is None:
-            return 404, envelope_error(404, 'Not Found, the requested id does not exist')
-        task = flags.get('task')
-        if task == 'DefaultPtzPreset':
-            selection = (body or {}).get('itemSelection', '')
-            match = re.match(r'^PtzPreset\[([0-9A-F-]{36})\]$', selection)
-            preset = next((p for p in self.presets.get(camera['id'], []) if match and p['id'] == match.group(1).lower()), None)
-            if preset is None:
-                return 400, envelope_error(400, f'Bad request: invalid value for itemSelection: {selection!r}')
-            if self.default_mode == 'sync':
-                self._set_default(camera['id'], preset['id'])
-                return 200, {'result': {'itemSelection': selection, 'state': 'Success'}}
-            return 200, {'result': self._start(camera['id'], 'default', preset=preset['id'])}
-        if task == 'GetDevicePresets':
-            session = (body or {}).get('sessionDataId')
-            if session == 0:
-                return 200, {'result': self._start(camera['id'], 'read')}
-            if self.sessions.pop(session, None) != camera['id']:
-                return 400, envelope_error(400, f'Bad request: unknown or already used sessionDataId {session}')
-            return 200, {'result': self._start(camera['id'], 'merge', session=session)}
-        return 400, envelope_error(400, f"Bad request: Unknown task '{task}'")
-
-    # -- tasks ---------------------------------------------------------------------------------------
-
-    def _start(self, camera_id: str, effect: str, **extra: t.Any) -> dict[str, t.Any]:
-        ident = str(self.next_task)
-        self.next_task += 1
-        self.tasks[ident] = dict(id=ident, camera=camera_id, effect=effect, state='Idle', progress=0, polls=0,
-                                 outcome=self.outcomes.get(camera_id, 'success'), sessionDataId=extra.get('session', 0), **extra)
-        return {'sessionDataId': extra.get('session', 0), 'state': 'Idle', 'path': {'type': 'tasks', 'id': ident}}
-
-    def _task_data(self, task: dict[str, t.Any], *, poll: bool) -> dict[str, t.Any]:
-        if poll and task['state'] not in ('Success', 'Error'):
-            task['polls'] += 1
-            if task['outcome'] == 'hang':
-                task.update(state='InProgress', progress=42)
-            elif task['polls'] >= self.polls_to_finish:
-                self._finish(task)
-            else:
-                task.update(state='InProgress', progress=50)
-        data = {'displayName': 'invokeResult', 'progress': task['progress'], 'state': task['state'], 'sessionDataId': task['sessionDataId'],
-                'cameraPath': {'type': 'cameras', 'id': task['camera']},
-                'relations': {'self': {'type': 'tasks', 'id': task['id']}, 'parent': {'type': 'sites', 'id': guid(1, 'g')}}}
-        for key in ('errorText', 'errorCode'):
-            if key in task:
-                data[key] = task[key]
-        return data
-
-    def _finish(self, task: dict[str, t.Any]) -> None:
-        task['progress'] = 100
-        if task['outcome'] == 'error':
-            task.update(state='Error', errorCode=61002, errorText='VMO61002: The operation failed. Communication with the device was lost.')
-            return
-        task['state'] = 'Success'
-        if task['effect'] == 'default':
-            self._set_default(task['camera'], task['preset'])
-        elif task['effect'] == 'read':
-            task['sessionDataId'] = self.next_session
-            self.sessions[self.next_session] = task['camera']
-            self.next_session += 1
-        else:
-            task['sessionDataId'] = 0
-            self._merge(task['camera'])
-
-    def _set_default(self, camera_id: str, preset_id: str) -> None:
-        for preset in self.presets.get(camera_id, []):
-            preset['defaultPreset'] = preset['id'] == preset_id
-
-    def _merge(self, camera_id: str) -> None:
-        presets = self.presets.setdefault(camera_id, [])
-        known = {preset['devicePresetInternalId'] for preset in presets if preset['devicePreset']}
-        for device in self.device_presets.get(camera_id, []):
-            if device['devicePresetInternalId'] not in known:
-                presets.append(dict(device))
-
-
-@pytest.fixture
-def mock() -> t.Iterator[responses.RequestsMock]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-def make_client(**overrides: t.Any) -> XProtectClient:
-    values: dict[str, t.Any] = dict(server_url=BASE, username='admin', password=PASSWORD, retries=2, backoff_factor=0)
-    values.update(overrides)
-    return XProtectClient(ConnectionSettings(**values), sleep=lambda seconds: None)
+from ansible_collections.milestone.xprotect.tests.unit.plugins.fake_gateway import (
+    PTZ_TASKS,
+    FakeGateway,
+    guid,
+    make_camera,
+    make_client,
+    make_preset,
+)
 
 
 def site(count: int = 12) -> list[dict[str, t.Any]]:
@@ -522,14 +243,7 @@ def test_a_failing_detail_request_names_the_camera(mock):
 def test_servers_without_ptz_enabled_are_asked_for_tasks(mock):
     cameras = [make_camera(1, 'Old 1', ptz_field=False), make_camera(2, 'Old 2', ptz_field=False), make_camera(3, 'New', ptz=True)]
     gateway = FakeGateway(mock, cameras)
-    original = gateway._get_cameras  # pylint: disable=protected-access
-
-    def no_tasks_for_two(rest, flags, body):
-        if 'tasks' in flags and rest[0] == guid(2):
-            return 200, {'tasks': []}
-        return original(rest, flags, body)
-
-    gateway._get_cameras = no_tasks_for_two  # pylint: disable=protected-access
+    gateway.offered_tasks[guid(2)] = []
     kept = keep_ptz_cameras(make_client(), list(gateway.cameras.values()))
     assert [camera['name'] for camera in kept] == ['Old 1', 'New']
     assert len(gateway.requests('GET', '?tasks')) == 2  # only the two without ptzEnabled were asked

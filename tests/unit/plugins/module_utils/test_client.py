@@ -1,9 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, milestone.xprotect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Unit tests of the API client against a mocked transport (the ``responses`` library).
+"""Unit tests of the API client against a mocked transport (the ``responses`` library, the ``mock`` fixture).
 
-``responses`` replaces the HTTP adapter's network call but still consults the adapter's urllib3
+Each test gives the exact answers it needs, so these tests register them on the mock rather than use the fake
+API Gateway. ``responses`` replaces the HTTP adapter's network call but still consults the adapter's urllib3
 ``Retry`` for status-based retries, so the retry policy is exercised as configured (without sleeping).
 """
 
@@ -39,34 +40,21 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._errors import 
     TLSError,
     UnexpectedResponseError,
 )
-
-BASE = 'https://vms.example.com'
-REST = BASE + '/api/rest/v1'
-GW_TOKEN = BASE + '/API/IDP/connect/token'
-IDP_TOKEN = BASE + '/IDP/connect/token'
-PASSWORD = 'S3cret-Pa55word!'
-TOKEN = 'tok-0123456789abcdef'
-
-
-def envelope_error(status, *texts):
-    return {'error': {'httpCode': status, 'details': [{'errorText': text} for text in texts]}}
-
-
-def make_client(**overrides):
-    values = dict(server_url=BASE, username='admin', password=PASSWORD, retries=2, backoff_factor=0)
-    values.update(overrides)
-    return XProtectClient(ConnectionSettings(**values), sleep=lambda seconds: None)
+from ansible_collections.milestone.xprotect.tests.unit.plugins.fake_gateway import (
+    BASE,
+    GW_TOKEN,
+    IDP_TOKEN,
+    PASSWORD,
+    REST,
+    TOKEN,
+    envelope_error,
+    make_client,
+)
 
 
 def add_token(mock, url=GW_TOKEN, token=TOKEN, expires_in=3600, status=200):
     body = {'access_token': token, 'expires_in': expires_in, 'token_type': 'Bearer', 'scope': 'managementserver'}
     return mock.add(responses.POST, url, json=body, status=status)
-
-
-@pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
 
 
 def calls_to(mock, method, url_prefix):

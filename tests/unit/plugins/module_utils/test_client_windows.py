@@ -43,12 +43,6 @@ def token_body(token=TOKEN):
 
 
 @pytest.fixture
-def mock():
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield rsps
-
-
-@pytest.fixture
 def without_requests_ntlm(monkeypatch):
     """Make ``import requests_ntlm`` fail as it does where the package is not installed."""
     monkeypatch.setitem(sys.modules, 'requests_ntlm', None)

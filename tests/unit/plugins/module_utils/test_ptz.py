@@ -33,13 +33,13 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._ptz import (
     summary,
     totals,
 )
-from ansible_collections.milestone.xprotect.tests.unit.plugins.module_utils.test_cameras import (  # pylint: disable=unused-import
+from ansible_collections.milestone.xprotect.tests.unit.plugins.fake_gateway import (
+    PTZ_TASKS,
     FakeGateway,
     guid,
     make_camera,
     make_client,
     make_preset,
-    mock,
 )
 
 
@@ -68,6 +68,11 @@ def ptz_site(mock_rsps: t.Any, count: int = 3) -> FakeGateway:
                                   make_preset(ident, number * 10 + 2, 'Overview'),
                                   make_preset(ident, number * 10 + 3, 'Gate')]
     return gateway
+
+
+def camera_bodies(gateway: FakeGateway) -> list[t.Any]:
+    """The bodies of the writes to cameras (the task invocations), in the order sent."""
+    return [body for _method, path, body in gateway.bodies if path.startswith('cameras/')]
 
 
 def run(gateway: FakeGateway, job: PtzJob, numbers: t.Sequence[int] = (1,), *, workers: int = 1, clock: FakeClock | None = None,
@@ -147,16 +152,8 @@ def test_default_preset_is_invoked_waited_for_and_cleaned_up(mock):
 
 def test_default_preset_body_names_the_preset_in_upper_case(mock):
     gateway = ptz_site(mock)
-    sent: list[t.Any] = []
-    original = gateway._post_cameras  # pylint: disable=protected-access
-
-    def record(rest, flags, body):
-        sent.append(body)
-        return original(rest, flags, body)
-
-    gateway._post_cameras = record  # pylint: disable=protected-access
     run(gateway, PtzJob('DefaultPtzPreset', preset=guid(12, 'p')))
-    assert sent == [{'itemSelection': f"PtzPreset[{guid(12, 'p').upper()}]"}]
+    assert camera_bodies(gateway) == [{'itemSelection': f"PtzPreset[{guid(12, 'p').upper()}]"}]
 
 
 def test_a_preset_that_is_already_the_default_is_not_invoked(mock):
@@ -208,14 +205,8 @@ def test_missing_preset_skip_leaves_such_cameras_alone_without_failing(mock):
 
 def test_a_task_the_camera_does_not_offer_lists_what_it_offers(mock):
     gateway = ptz_site(mock)
-    original = gateway._get_cameras  # pylint: disable=protected-access
-
-    def only_default(rest, flags, body):
-        if 'tasks' in flags:
-            return 200, {'tasks': [{'id': 'DefaultPtzPreset', 'displayName': 'Set default PTZ preset'}]}
-        return original(rest, flags, body)
-
-    gateway._get_cameras = only_default  # pylint: disable=protected-access
+    for ident in gateway.cameras:
+        gateway.offered_tasks[ident] = [task for task in PTZ_TASKS if task['id'] == 'DefaultPtzPreset']
     [result] = run(gateway, PtzJob('getdevicepresets'))
     assert result.status == FAILED
     assert "does not offer the task 'getdevicepresets'; it offers: DefaultPtzPreset (Set default PTZ preset)" in result.error
@@ -233,22 +224,14 @@ def test_the_task_name_is_matched_case_insensitively_and_sent_as_the_camera_spel
 def test_get_device_presets_runs_both_steps_and_reports_real_changes(mock):
     gateway = ptz_site(mock)
     gateway.device_presets[guid(1)] = [make_preset(guid(1), 91, 'Preset 1', device_id='1'), make_preset(guid(1), 92, 'Preset 2', device_id='2')]
-    bodies: list[t.Any] = []
-    original = gateway._post_cameras  # pylint: disable=protected-access
-
-    def record(rest, flags, body):
-        bodies.append(body)
-        return original(rest, flags, body)
-
-    gateway._post_cameras = record  # pylint: disable=protected-access
     [first] = run(gateway, PtzJob('GetDevicePresets'))
-    assert bodies == [{'sessionDataId': 0}, {'sessionDataId': 7}]
+    assert camera_bodies(gateway) == [{'sessionDataId': 0}, {'sessionDataId': 7}]
     assert first.status == CHANGED and first.preset_changes == {'added': ['Preset 1', 'Preset 2'], 'removed': [], 'updated': []}
     assert first.as_result()['task_ids'] == ['1', '2'] and first.as_result()['task_id'] == '2'
     assert [path for _m, path, _q in gateway.requests('POST', 'TaskCleanup')] == ['tasks/1', 'tasks/2']
     [second] = run(gateway, PtzJob('GetDevicePresets'))
     assert second.status == UNCHANGED and not second.changed
-    assert bodies[2:] == [{'sessionDataId': 0}, {'sessionDataId': 8}]
+    assert camera_bodies(gateway)[2:] == [{'sessionDataId': 0}, {'sessionDataId': 8}]
     assert not gateway.tasks
 
 

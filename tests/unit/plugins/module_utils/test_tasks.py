@@ -8,7 +8,6 @@ from __future__ import annotations
 import typing as t
 
 import pytest
-import requests
 
 from ansible_collections.milestone.xprotect.plugins.module_utils._errors import InputError
 from ansible_collections.milestone.xprotect.plugins.module_utils._ptz import (
@@ -25,31 +24,18 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._ptz import (
     totals,
 )
 from ansible_collections.milestone.xprotect.plugins.module_utils._tasks import ServerGoneGuard, TaskAccount, run_fleet
-from ansible_collections.milestone.xprotect.tests.unit.plugins.module_utils.test_cameras import (  # pylint: disable=unused-import
+from ansible_collections.milestone.xprotect.tests.unit.plugins.fake_gateway import (
     FakeGateway,
     guid,
     make_camera,
     make_client,
     make_preset,
-    mock,
 )
 
 
-class GoneGateway(FakeGateway):
-    """A gateway that stops answering (connections refused) once ``cameras_before_gone`` cameras' tasks were cleaned up."""
-
-    cameras_before_gone = 3
-
-    def handle(self, request: t.Any) -> tuple[int, dict[str, str], str]:
-        if len(self.requests('POST', 'task=TaskCleanup')) >= self.cameras_before_gone:
-            raise requests.exceptions.ConnectionError('HTTPSConnectionPool: Max retries exceeded (Caused by NewConnectionError('
-                                                      "'[Errno 111] Connection refused'))")
-        return super().handle(request)
-
-
-def fleet(mock_rsps: t.Any, count: int, gateway_class: type = FakeGateway) -> FakeGateway:
+def fleet(mock_rsps: t.Any, count: int) -> FakeGateway:
     cameras = [make_camera(number, f'PTZ {number}', ptz=True) for number in range(1, count + 1)]
-    gateway = gateway_class(mock_rsps, cameras)
+    gateway = FakeGateway(mock_rsps, cameras)
     for number in range(1, count + 1):
         ident = guid(number)
         gateway.presets[ident] = [make_preset(ident, number * 10 + 1, 'Home', default=True),
@@ -58,7 +44,8 @@ def fleet(mock_rsps: t.Any, count: int, gateway_class: type = FakeGateway) -> Fa
 
 
 def test_a_fleet_stops_starting_cameras_once_the_server_is_gone_and_gives_the_advice_once(mock):
-    gateway = fleet(mock, 20, GoneGateway)
+    gateway = fleet(mock, 20)
+    gateway.gone_after = ['POST', 'task=TaskCleanup', 3]  # connections refused once three cameras' tasks were cleaned up
     job = PtzJob('DefaultPtzPreset', preset='Gate', wait_sleep=0.001)
     runs = PtzRunner(make_client(retries=0), job).run([gateway.cameras[guid(number)] for number in range(1, 21)], workers=1)
     counts = totals(runs)

@@ -5,7 +5,7 @@
 control characters, ids that are not GUIDs and conflicting options.
 
 Invalid input must end in a failure with a message, without a traceback, and before a single request is sent
-(the fake transport records every request). Arbitrary text in the options that do reach the server must never
+(the fake API Gateway records every request). Arbitrary text in the options that do reach the server must never
 crash a module either. The examples are derandomized and bounded, so CI is reproducible and fast.
 """
 
@@ -34,6 +34,7 @@ from ansible_collections.milestone.xprotect.plugins.modules import (
     user_defined_events,
 )
 
+from ansible_collections.milestone.xprotect.tests.unit.plugins.fake_gateway import FakeGateway
 from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_args import patch_module_args
 
 BASE = 'https://vms.example.com'
@@ -61,30 +62,7 @@ VALID = {
 }
 
 
-# -- running a module against a fake transport -----------------------------------------------------------
-
-class Transport:
-    """Answers every request like a small, empty API Gateway and records it."""
-
-    def __init__(self, rsps: responses.RequestsMock) -> None:
-        self.calls: list[str] = []
-        for method in (responses.GET, responses.POST, responses.PUT, responses.PATCH, responses.DELETE):
-            rsps.add_callback(method, re.compile(r'.*'), callback=self.answer)
-
-    def answer(self, request: t.Any) -> tuple[int, dict[str, str], str]:
-        self.calls.append(f'{request.method} {request.url}')
-        path = request.path_url.split('?')[0].lower()
-        if path.endswith('/connect/token'):
-            return 200, {}, json.dumps({'access_token': 'eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl', 'expires_in': 3600, 'token_type': 'Bearer'})
-        if request.method == 'GET' and re.search(r'/(userdefinedevents|cameras|cameragroups|tasks|ptzpresets)$', path):
-            return 200, {}, json.dumps({'array': []})
-        if request.method == 'POST' and path.endswith('/userdefinedevents'):
-            name = json.loads(request.body)['name']
-            if len(name) > 256:
-                return 400, {}, json.dumps({'error': {'httpCode': 400, 'details': [{'errorText': 'Bad request: name is too long'}]}})
-            return 201, {}, json.dumps({'result': {'id': '0a1b2c3d-0000-4000-8000-00000000abcd', 'name': name, 'subtype': 'UserDefined'}})
-        return 404, {}, json.dumps({'error': {'httpCode': 404, 'details': [{'errorText': 'Not Found, the requested id does not exist'}]}})
-
+# -- running a module against the fake API Gateway ------------------------------------------------------
 
 def run(module: str, overrides: dict[str, t.Any], *, connection: bool = True) -> tuple[dict[str, t.Any], str, list[str]]:
     """Run ``module`` with its valid arguments, the connection and ``overrides``; return result, output and requests sent."""
@@ -95,12 +73,14 @@ def run(module: str, overrides: dict[str, t.Any], *, connection: bool = True) ->
     output = io.StringIO()
     environment = {key: value for key, value in os.environ.items() if not key.startswith('XPROTECT_')}
     with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps, mock.patch.dict(os.environ, environment, clear=True):
-        transport = Transport(rsps)
+        # a small, empty API Gateway that answers and records every request
+        gateway = FakeGateway(rsps, events=(), token='eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl')
         with patch_module_args(args), contextlib.redirect_stdout(output):
             with pytest.raises(SystemExit):
                 MODULES[module]()
+        calls = gateway.calls()
     text = output.getvalue()
-    return json.loads(text), text, transport.calls
+    return json.loads(text), text, calls
 
 
 def assert_clean(result: dict[str, t.Any], text: str, secrets: t.Sequence[str] = ()) -> None:

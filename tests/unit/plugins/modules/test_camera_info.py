@@ -14,7 +14,7 @@ import yaml
 
 from ansible_collections.milestone.xprotect.plugins.module_utils._module import CONNECTION_OPTIONS
 from ansible_collections.milestone.xprotect.plugins.modules import camera_info
-from ansible_collections.milestone.xprotect.tests.unit.plugins.module_utils.test_cameras import (  # pylint: disable=unused-import
+from ansible_collections.milestone.xprotect.tests.unit.plugins.fake_gateway import (
     BASE,
     PASSWORD,
     TOKEN,
@@ -22,7 +22,6 @@ from ansible_collections.milestone.xprotect.tests.unit.plugins.module_utils.test
     guid,
     make_camera,
     make_preset,
-    mock,
 )
 
 from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_args import argument_spec_of, patch_module_args

@@ -15,14 +15,13 @@ from ansible.module_utils import basic
 
 from ansible_collections.milestone.xprotect.plugins.module_utils._module import CONNECTION_OPTIONS
 from ansible_collections.milestone.xprotect.plugins.modules import ptz_task
-from ansible_collections.milestone.xprotect.tests.unit.plugins.module_utils.test_cameras import (  # pylint: disable=unused-import
+from ansible_collections.milestone.xprotect.tests.unit.plugins.fake_gateway import (
     BASE,
     TOKEN,
     FakeGateway,
     guid,
     make_camera,
     make_preset,
-    mock,
 )
 from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_args import argument_spec_of
 from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.test_camera_info import run_module

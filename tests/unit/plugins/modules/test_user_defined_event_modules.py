@@ -3,144 +3,25 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """user_defined_event, user_defined_events and user_defined_event_info run as AnsibleModules against a mocked transport.
 
-The ``responses`` library stands in for the network; ``FakeGateway`` keeps the events between requests so a
-module can be run twice and the second run must find nothing to do.
+The ``gateway`` fixture (tests/unit/plugins/fake_gateway.py) keeps the events between requests, so a module
+can be run twice and the second run must find nothing to do.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
-import re
 import typing as t
-import uuid
 from unittest import mock
 
 import pytest
-import responses
 
 from ansible_collections.milestone.xprotect.plugins.modules import user_defined_event, user_defined_event_info, user_defined_events
 
+from ansible_collections.milestone.xprotect.tests.unit.plugins.fake_gateway import BASE, PASSWORD, SYSTEM_ID, TOKEN
 from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_args import patch_module_args
 
-BASE = 'https://vms.example.com'
-REST = BASE + '/api/rest/v1'
-PASSWORD = 'S3cret-Pa55word!'
-TOKEN = 'tok-0123456789abcdef'
-SYSTEM_ID = '85867627-b287-4439-9e55-a63701e1715b'
 WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
-
-
-class FakeGateway:
-    """The userDefinedEvents resource of an API Gateway, kept in memory."""
-
-    def __init__(self, mock_: responses.RequestsMock) -> None:
-        self.mock = mock_
-        self.events: list[dict[str, t.Any]] = [self.make(SYSTEM_ID, 'RequestStartRecording', 'System')]
-        self.post_status: list[tuple[int, bool]] = []  # queued (status, create_anyway) answers for the next POSTs
-        self.max_name_length = 256
-        self._clock = 0
-        mock_.add(responses.POST, BASE + '/API/IDP/connect/token',
-                  json={'access_token': TOKEN, 'expires_in': 3600, 'token_type': 'Bearer', 'scope': 'managementserver'})
-        collection = re.compile(re.escape(REST) + r'/userDefinedEvents(\?.*)?$')
-        item = re.compile(re.escape(REST) + r'/userDefinedEvents/([^/?]+)(\?.*)?$')
-        mock_.add_callback(responses.GET, collection, callback=self.list)
-        mock_.add_callback(responses.POST, collection, callback=self.create)
-        mock_.add_callback(responses.GET, item, callback=self.get)
-        mock_.add_callback(responses.PUT, item, callback=self.update)
-        mock_.add_callback(responses.DELETE, item, callback=self.delete)
-
-    def make(self, ident: str, name: str, subtype: str = 'UserDefined') -> dict[str, t.Any]:
-        self._clock = getattr(self, '_clock', 0) + 1
-        stamp = f'2026-01-01T00:00:{self._clock:02d}.0000000Z'
-        return {'displayName': name, 'id': ident, 'name': name, 'lastModified': stamp, 'createdDate': stamp, 'subtype': subtype,
-                'relations': {'self': {'type': 'userDefinedEvents', 'id': ident}}}
-
-    def add(self, name: str, subtype: str = 'UserDefined') -> dict[str, t.Any]:
-        created = self.make(str(uuid.uuid4()), name, subtype)
-        self.events.append(created)
-        return created
-
-    @staticmethod
-    def error(status: int, text: str) -> tuple[int, dict, str]:
-        return status, {}, json.dumps({'error': {'httpCode': status, 'details': [{'errorText': text}]}})
-
-    def _find(self, request: t.Any) -> dict[str, t.Any] | None:
-        ident = request.path_url.split('?')[0].rsplit('/', 1)[1].lower()
-        return next((item for item in self.events if item['id'] == ident), None)
-
-    def list(self, request: t.Any) -> tuple[int, dict, str]:
-        query = dict(re.findall(r'(\w+)=(\w+)', request.url.split('?', 1)[1])) if '?' in request.url else {}
-        page, size = int(query.get('page', 0)), int(query.get('size', 10 ** 6))
-        return 200, {}, json.dumps({'array': self.events[page * size:(page + 1) * size]})
-
-    def get(self, request: t.Any) -> tuple[int, dict, str]:
-        found = self._find(request)
-        if found is None:
-            return self.error(404, 'Not Found, the requested id does not exist')
-        body: dict[str, t.Any] = {'data': found}
-        if 'resources' in request.url:
-            body['resources'] = []
-        if 'definitions' in request.url:
-            body['definitions'] = {'name': {'canSet': True, 'valueType': 'string'}}
-        return 200, {}, json.dumps(body)
-
-    def _check_name(self, name: t.Any) -> tuple[int, dict, str] | None:
-        if not isinstance(name, str) or not name.strip():
-            return self.error(400, 'Bad request: name cannot be empty')
-        if len(name) > self.max_name_length:
-            return self.error(400, f'Bad request: name is too long ({len(name)} characters)')
-        return None
-
-    def create(self, request: t.Any) -> tuple[int, dict, str]:
-        name = json.loads(request.body)['name']
-        invalid = self._check_name(name)
-        if invalid:
-            return invalid
-        status, create_anyway = self.post_status.pop(0) if self.post_status else (201, True)
-        created = self.add(name) if create_anyway else None
-        if status == 2010:  # created, but answered without the documented result envelope
-            return 201, {}, json.dumps({'state': 'Success'})
-        if status != 201:
-            return self.error(status, 'Bad Gateway')
-        return 201, {}, json.dumps({'result': created})
-
-    def update(self, request: t.Any) -> tuple[int, dict, str]:
-        found = self._find(request)
-        if found is None:
-            return self.error(404, 'Not Found, the requested id does not exist')
-        name = json.loads(request.body)['name']
-        invalid = self._check_name(name)
-        if invalid:
-            return invalid
-        if found['subtype'] == 'System':
-            return self.error(400, 'Bad request: built-in System events cannot be renamed')
-        found['name'] = found['displayName'] = name
-        return 200, {}, json.dumps({'data': found})
-
-    def delete(self, request: t.Any) -> tuple[int, dict, str]:
-        found = self._find(request)
-        if found is None:
-            return self.error(404, 'Not Found, the requested id does not exist')
-        self.events.remove(found)
-        return 200, {}, json.dumps({'state': 'Success'})
-
-    # -- what the tests look at --
-
-    def names(self) -> list[str]:
-        return sorted(item['name'] for item in self.events if item['subtype'] == 'UserDefined')
-
-    def calls(self, *methods: str) -> list[str]:
-        return [f'{call.request.method} {call.request.path_url}' for call in self.mock.calls if call.request.method in methods]
-
-    def rest_calls(self) -> list[str]:
-        return [f'{call.request.method} {call.request.path_url.split("?")[0]}' for call in self.mock.calls if '/api/rest/' in call.request.url]
-
-
-@pytest.fixture
-def gateway() -> t.Iterator[FakeGateway]:
-    with responses.RequestsMock(assert_all_requests_are_fired=False) as rsps:
-        yield FakeGateway(rsps)
 
 
 @contextlib.contextmanager
@@ -189,13 +70,13 @@ def test_event_is_created_once_then_found(gateway, capsys):
     assert first['diff'] == {'before': {}, 'after': {'name': 'Door forced'}}
     second = run(user_defined_event, capsys, name='Door forced')
     assert not second['changed'] and second['event']['id'] == first['event']['id']
-    assert gateway.names() == ['Door forced']
+    assert gateway.event_names() == ['Door forced']
     assert gateway.calls(*WRITES) == ['POST /API/IDP/connect/token', 'POST /api/rest/v1/userDefinedEvents', 'POST /API/IDP/connect/token']
 
 
 def test_check_mode_reports_what_a_real_run_does_without_writing(gateway, capsys):
-    old = gateway.add('Old')
-    gateway.add('Gone')
+    old = gateway.add_event('Old')
+    gateway.add_event('Gone')
     for args in (dict(name='Door'), dict(id=old['id'], name='New'), dict(name='Gone', state='absent')):
         gateway.mock.calls.reset()
         checked = run(user_defined_event, capsys, check_mode=True, **args)
@@ -203,11 +84,11 @@ def test_check_mode_reports_what_a_real_run_does_without_writing(gateway, capsys
         real = run(user_defined_event, capsys, **args)
         assert (checked['changed'], checked['diff']) == (True, real['diff']), args
         assert checked['event']['name'] == real['event']['name']
-    assert gateway.names() == ['Door', 'New']
+    assert gateway.event_names() == ['Door', 'New']
 
 
 def test_rename_by_id_keeps_the_id(gateway, capsys):
-    old = gateway.add('Panic')
+    old = gateway.add_event('Panic')
     result = run(user_defined_event, capsys, id=old['id'].upper(), name='Panic pressed')
     assert result['changed'] and result['event']['id'] == old['id'] and result['event']['name'] == 'Panic pressed'
     assert result['diff'] == {'before': {'id': old['id'], 'name': 'Panic'}, 'after': {'id': old['id'], 'name': 'Panic pressed'}}
@@ -215,7 +96,7 @@ def test_rename_by_id_keeps_the_id(gateway, capsys):
 
 
 def test_a_shared_name_fails_with_the_ids_and_writes_nothing(gateway, capsys):
-    first, second = gateway.add('Door'), gateway.add('Door')
+    first, second = gateway.add_event('Door'), gateway.add_event('Door')
     result = run(user_defined_event, capsys, name='Door', state='absent')
     assert result['failed'] and not result['changed']
     assert f'2 events are named "Door" (ids {", ".join(sorted([first["id"], second["id"]]))})' in result['msg']
@@ -257,14 +138,14 @@ def test_an_ambiguous_create_failure_does_not_create_a_duplicate(gateway, capsys
     gateway.post_status = [(502, True)]  # the gateway created the event, then the answer was lost
     result = run(user_defined_event, capsys, name='Door')
     assert result['changed'] and result['event']['name'] == 'Door'
-    assert gateway.names() == ['Door']
+    assert gateway.event_names() == ['Door']
     assert len(gateway.calls('POST')) == 2  # the token and one create; the lookup found the event
 
 
 def test_an_ambiguous_create_failure_is_repeated_when_nothing_was_created(gateway, capsys):
     gateway.post_status = [(502, False)]
     result = run(user_defined_event, capsys, name='Door')
-    assert result['changed'] and gateway.names() == ['Door']
+    assert result['changed'] and gateway.event_names() == ['Door']
     assert gateway.calls('POST')[1:] == ['POST /api/rest/v1/userDefinedEvents'] * 2
 
 
@@ -290,8 +171,8 @@ def test_two_hundred_events_converge_and_the_second_run_only_lists(gateway, caps
 
 
 def test_check_and_diff_match_the_real_run(gateway, capsys):
-    gateway.add('Panic')
-    gateway.add('Unlisted')
+    gateway.add_event('Panic')
+    gateway.add_event('Unlisted')
     args = dict(events=['Door', {'name': 'Panic pressed', 'previous_name': 'Panic'}], purge=True)
     checked = run(user_defined_events, capsys, check_mode=True, diff=True, **args)
     assert not [call for call in gateway.rest_calls() if not call.startswith('GET')]
@@ -299,7 +180,7 @@ def test_check_and_diff_match_the_real_run(gateway, capsys):
     for key in ('changed', 'created', 'renamed', 'deleted', 'unchanged', 'diff'):
         assert checked[key] == real[key], key
     assert real['diff']['before'] == 'Panic\nUnlisted\n' and real['diff']['after'] == 'Door\nPanic pressed\n'
-    assert gateway.names() == ['Door', 'Panic pressed']
+    assert gateway.event_names() == ['Door', 'Panic pressed']
 
 
 @pytest.mark.parametrize('args, message', [
@@ -315,7 +196,7 @@ def test_bad_event_lists_fail_before_any_request(gateway, capsys, args, message)
 
 
 def test_a_failed_write_reports_what_was_done_and_deletes_nothing(gateway, capsys):
-    gateway.add('Old')
+    gateway.add_event('Old')
     result = run(user_defined_events, capsys, events=['A', 'x' * 300, 'B'], purge=True)
     assert result['failed'] and result['changed']
     # Creates run concurrently: B may have been sent before the failure of the long name stopped new writes.
@@ -323,13 +204,13 @@ def test_a_failed_write_reports_what_was_done_and_deletes_nothing(gateway, capsy
     assert 'A' in created and set(created) <= {'A', 'B'} and result['deleted'] == []
     assert result['not_done'] == {'create': ['x' * 300] + ([] if 'B' in created else ['B']), 'rename': [], 'delete': ['Old']}
     assert 'name is too long' in result['msg'] and f'{len(created)} write(s) succeeded before this failure' in result['msg']
-    assert gateway.names() == sorted(created + ['Old'])
+    assert gateway.event_names() == sorted(created + ['Old'])
     rerun = run(user_defined_events, capsys, events=['A', 'B'], purge=True)
-    assert rerun['created'] == ([] if 'B' in created else ['B']) and rerun['deleted'] == ['Old'] and gateway.names() == ['A', 'B']
+    assert rerun['created'] == ([] if 'B' in created else ['B']) and rerun['deleted'] == ['Old'] and gateway.event_names() == ['A', 'B']
 
 
 def test_duplicates_are_left_alone_unless_purged(gateway, capsys):
-    kept, extra = gateway.add('Door'), gateway.add('Door')
+    kept, extra = gateway.add_event('Door'), gateway.add_event('Door')
     left = run(user_defined_events, capsys, events=['Door'])
     assert not left['changed'] and left['duplicates'] == {'Door': sorted([kept['id'], extra['id']])}
     assert any('left alone' in warning for warning in warnings_of(left))
@@ -338,16 +219,16 @@ def test_duplicates_are_left_alone_unless_purged(gateway, capsys):
 
 
 def test_absent_deletes_listed_events(gateway, capsys):
-    gateway.add('Door')
-    gateway.add('Keep')
+    gateway.add_event('Door')
+    gateway.add_event('Keep')
     result = run(user_defined_events, capsys, events=['Door', 'Never there'], state='absent')
     assert result['deleted'] == ['Door'] and result['unchanged'] == ['Never there'] and result['events'] == []
-    assert gateway.names() == ['Keep']
+    assert gateway.event_names() == ['Keep']
 
 
 def test_a_rename_to_a_taken_name_is_refused_before_any_write(gateway, capsys):
-    first = gateway.add('A')
-    gateway.add('B')
+    first = gateway.add_event('A')
+    gateway.add_event('B')
     result = run(user_defined_events, capsys, events=[{'name': 'B', 'id': first['id']}, 'C'])
     assert result['failed'] and 'will still have that name' in result['msg'] and 'Nothing was changed' in result['msg']
     assert gateway.rest_calls() == ['GET /api/rest/v1/userDefinedEvents']
@@ -356,8 +237,8 @@ def test_a_rename_to_a_taken_name_is_refused_before_any_write(gateway, capsys):
 # -- user_defined_event_info -------------------------------------------------------------------------------
 
 def test_info_lists_and_filters_exactly(gateway, capsys):
-    door = gateway.add('Door')
-    gateway.add('door')
+    door = gateway.add_event('Door')
+    gateway.add_event('door')
     everything = run(user_defined_event_info, capsys)
     assert [item['name'] for item in everything['events']] == ['RequestStartRecording', 'Door', 'door']
     assert run(user_defined_event_info, capsys, name='Door')['events'] == [door]
@@ -367,7 +248,7 @@ def test_info_lists_and_filters_exactly(gateway, capsys):
 
 
 def test_info_adds_resources_and_definitions_when_asked(gateway, capsys):
-    door = gateway.add('Door')
+    door = gateway.add_event('Door')
     result = run(user_defined_event_info, capsys, name='Door', resources=True, definitions=True)
     assert result['events'] == [dict(door, resources=[], definitions={'name': {'canSet': True, 'valueType': 'string'}})]
     assert gateway.calls('GET')[-1] == f'GET /api/rest/v1/userDefinedEvents/{door["id"]}?resources&definitions'
@@ -399,11 +280,11 @@ def test_a_create_answered_without_its_envelope_is_reported_as_changed_by_both_m
     # 201 Created without the result envelope: the event exists, so neither module may say nothing changed
     gateway.post_status = [(2010, True)]
     single = run(user_defined_event, capsys, name='Door')
-    assert single['failed'] and single['changed'] and 'Door' in gateway.names()
+    assert single['failed'] and single['changed'] and 'Door' in gateway.event_names()
     assert 'without the "result" envelope' in single['msg'] and 'carried out the write' in single['msg']
     gateway.post_status = [(2010, True)]
     whole = run(user_defined_events, capsys, events=['Door', 'Gate'])
-    assert whole['failed'] and whole['changed'] and 'Gate' in gateway.names()
+    assert whole['failed'] and whole['changed'] and 'Gate' in gateway.event_names()
     assert 'carried out the write' in whole['msg']
     # the next runs find the events and converge
     assert run(user_defined_event, capsys, name='Door')['changed'] is False
@@ -411,8 +292,7 @@ def test_a_create_answered_without_its_envelope_is_reported_as_changed_by_both_m
 
 
 def test_a_failed_read_never_reports_changed_or_a_lost_write(gateway, capsys):
-    gateway.mock.replace(responses.GET, re.compile(re.escape(REST) + r'/userDefinedEvents(\?.*)?$'), status=502,
-                         json={'error': {'httpCode': 502, 'details': [{'errorText': 'Bad Gateway'}]}})
+    gateway.faults.append(['GET', 'userDefinedEvents', 502, 1000])  # every read of the events fails
     for module, args in ((user_defined_event, {'name': 'Door'}), (user_defined_events, {'events': ['Door']}),
                          (user_defined_event_info, {})):
         result = run(module, capsys, retries=0, **args)
