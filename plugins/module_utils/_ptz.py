@@ -13,7 +13,10 @@ For each camera, in a worker of a bounded pool:
    reads the device; its final data carries a new ``sessionDataId``, which starts a second task that
    applies the result. The preset list is read before and after, so ``changed`` is true only if it
    changed;
-4. every task this run started is cleaned up (``TaskCleanup``) whatever its outcome, in a ``finally``;
+4. ``Goto`` (2024 R2 and later): the preset is resolved as for ``DefaultPtzPreset`` and must offer the task
+   (``GET cameras/{id}/ptzPresets/{presetId}?tasks&noData``); ``POST cameras/{id}/ptzPresets/{presetId}?task=Goto``
+   moves the camera. A move is an action, not a state, so it always counts as a change;
+5. every task this run started is cleaned up (``TaskCleanup``) whatever its outcome, in a ``finally``;
    a task still running at the timeout is stopped (``TaskStop``) first. Tasks that could not be cleaned
    up are reported as left behind.
 
@@ -30,6 +33,7 @@ import difflib
 import typing as t
 
 import time
+from urllib.parse import quote
 
 from ._cameras import (
     MAX_CONCURRENCY,
@@ -73,7 +77,10 @@ from ._tasks import (  # noqa: F401  # pylint: disable=unused-import  # the stat
 
 DEFAULT_PTZ_PRESET = 'DefaultPtzPreset'
 GET_DEVICE_PRESETS = 'GetDevicePresets'
-PTZ_TASKS = (DEFAULT_PTZ_PRESET, GET_DEVICE_PRESETS)
+GOTO = 'Goto'
+PTZ_TASKS = (DEFAULT_PTZ_PRESET, GET_DEVICE_PRESETS, GOTO)
+#: The tasks that act on one preset, given by ``preset``.
+PRESET_TASKS = (DEFAULT_PTZ_PRESET, GOTO)
 #: The two steps of GetDevicePresets; the protocol has no third.
 DEVICE_PRESET_STEPS = 2
 
@@ -126,14 +133,16 @@ class PtzJob:
         """Option combinations that cannot work (checked before any request)."""
         problems = []
         task = self.task.lower()
-        if task not in (DEFAULT_PTZ_PRESET.lower(), GET_DEVICE_PRESETS.lower()):
-            problems.append(f"task must be {DEFAULT_PTZ_PRESET} or {GET_DEVICE_PRESETS}, not '{self.task}'{task_suggestion(self.task)}")
+        if task not in (known.lower() for known in PTZ_TASKS):
+            problems.append(f"task must be {DEFAULT_PTZ_PRESET}, {GET_DEVICE_PRESETS} or {GOTO}, not '{self.task}'{task_suggestion(self.task)}")
             return problems + check_wait_options(self.wait_timeout, self.wait_sleep)
         # A blank preset could only fail on every camera, after a request to each.
         if task == DEFAULT_PTZ_PRESET.lower() and not (self.preset and self.preset.strip()):
             problems.append(f'task {DEFAULT_PTZ_PRESET} needs preset (the name or id of the preset to make the default)')
-        if task != DEFAULT_PTZ_PRESET.lower() and self.preset:
-            problems.append(f'preset is only used by task {DEFAULT_PTZ_PRESET}, not {self.task}')
+        if task == GOTO.lower() and not (self.preset and self.preset.strip()):
+            problems.append(f'task {GOTO} needs preset (the name or id of the preset to move the cameras to)')
+        if task == GET_DEVICE_PRESETS.lower() and self.preset:
+            problems.append(f'preset is only used by tasks {DEFAULT_PTZ_PRESET} and {GOTO}, not {self.task}')
         if task == GET_DEVICE_PRESETS.lower() and not self.wait:
             problems.append(f'wait=false cannot be used with {GET_DEVICE_PRESETS}: its second step needs the result of the first')
         if self.missing_preset not in ('fail', 'skip'):
@@ -272,6 +281,8 @@ class PtzRunner:
         self._check_offered(run)
         if run.task.lower() == DEFAULT_PTZ_PRESET.lower():
             self._default_preset(run, start)
+        elif run.task.lower() == GOTO.lower():
+            self._goto(run, start)
         else:
             self._device_presets(run, start)
 
@@ -281,6 +292,9 @@ class PtzRunner:
         """The camera must be PTZ and offer the task; the server's spelling of the task is used from here on."""
         if ptz_capability(run.camera) is False:
             raise PtzError('the camera is not a PTZ camera (ptzEnabled is false), so it offers no PTZ preset tasks')
+        if self.job.task.lower() == GOTO.lower():
+            run.task = GOTO  # a task of each preset, not of the camera's preset list: checked on the preset (_goto)
+            return
         offered = read_ptz_tasks(self.client, run.camera)
         for task in offered:
             if str(task.get('id', '')).lower() == self.job.task.lower():
@@ -314,6 +328,30 @@ class PtzRunner:
         # Only now: a refused invocation or a task ending in Error changed nothing.
         run.status, run.changed = (CHANGED if finished else STARTED), True
 
+    def _goto(self, run: CameraRun, start: float) -> None:
+        presets = read_ptz_presets(self.client, run.camera)
+        run.preset_names = [preset_name(preset) for preset in presets]
+        try:
+            preset = resolve_preset(presets, t.cast(str, self.job.preset))
+        except PresetMissingError as error:
+            if self.job.missing_preset != 'skip':
+                raise
+            run.status, run.error = SKIPPED, self.client.redact(str(error))
+            return
+        run.preset = {'id': preset_id(preset), 'name': preset_name(preset)}
+        path = f'{presets_path(run.camera)}/{quote(preset_id(preset), safe="")}'
+        offered = self.client.list_tasks(path, action=f'read the tasks of preset {preset_name(preset)!r} of camera {describe(run.camera)}')
+        if not any(str(task.get('id', '')).lower() == GOTO.lower() for task in offered):
+            raise PtzError(f"the preset '{preset_name(preset)}' does not offer the task {GOTO} (XProtect 2024 R2 and later move cameras "
+                           'to a preset through the API)')
+        run.after = preset_name(preset)
+        if self.job.check_mode:
+            run.status, run.changed = WOULD_CHANGE, True
+            return
+        result = self._invoke(run, {}, path=path)
+        finished = self.tasks.finish(run, result, start)
+        run.status, run.changed = (CHANGED if finished else STARTED), True
+
     def _device_presets(self, run: CameraRun, start: float) -> None:
         before = read_ptz_presets(self.client, run.camera)
         run.before = sorted(preset_name(preset) for preset in before)
@@ -334,11 +372,11 @@ class PtzRunner:
         run.changed = any(run.preset_changes.values())
         run.status = CHANGED if run.changed else UNCHANGED
 
-    def _invoke(self, run: CameraRun, body: dict[str, t.Any]) -> dict[str, t.Any]:
+    def _invoke(self, run: CameraRun, body: dict[str, t.Any], path: str | None = None) -> dict[str, t.Any]:
         def owned(task: t.Mapping[str, t.Any]) -> bool:
             return str(((task.get('cameraPath') or {}).get('id')) or '').lower() == run.camera_id
 
-        return self.tasks.invoke(run, presets_path(run.camera), body, action=f'invoke {run.task} on camera {describe(run.camera)}',
+        return self.tasks.invoke(run, path or presets_path(run.camera), body, action=f'invoke {run.task} on camera {describe(run.camera)}',
                                  owned=owned)
 
 
@@ -410,7 +448,7 @@ def failure_message(task: str, runs: t.Sequence[CameraRun], duration: float, tol
 
 def no_camera_has_preset(job: PtzJob, runs: t.Sequence[CameraRun]) -> str | None:
     """With missing_preset=skip, a preset that no camera has is a typo, not a fleet that differs: say so."""
-    if job.task != DEFAULT_PTZ_PRESET or not runs or any(run.status != SKIPPED for run in runs):
+    if job.task not in PRESET_TASKS or not runs or any(run.status != SKIPPED for run in runs):
         return None
     names = sorted({name for run in runs for name in run.preset_names})
     close = difflib.get_close_matches(str(job.preset), names, n=3, cutoff=0.4)

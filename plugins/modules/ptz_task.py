@@ -7,7 +7,7 @@ from __future__ import annotations
 
 DOCUMENTATION = r'''
 module: ptz_task
-short_description: Run a PTZ preset task (set the default preset, import presets from the device) on cameras
+short_description: Run a PTZ preset task (set the default preset, import presets, go to a preset) on cameras
 version_added: 0.1.0
 description:
   - Invokes a PTZ preset task of XProtect on one camera or a whole fleet, waits for it, and cleans it up.
@@ -15,6 +15,8 @@ description:
     O(preset) is left alone and reports C(changed=false).
   - V(GetDevicePresets) imports the presets stored on the device into the VMS, following the API's two-step protocol
     to its end. It reports C(changed=true) only when the camera's preset list changed.
+  - V(Goto) moves the camera to O(preset) (XProtect 2024 R2 and later). A move is an action, so every camera moved
+    reports C(changed=true).
   - Before invoking, the module checks that each camera offers the task, and reports what the camera offers
     if it does not.
   - Cameras are worked on O(concurrency) at a time, so a fleet takes about (cameras / O(concurrency)) times the
@@ -59,18 +61,21 @@ options:
       - The PTZ preset task to run, as the camera lists it (matched case-insensitively).
       - V(DefaultPtzPreset) sets the default preset to O(preset).
       - V(GetDevicePresets) imports the presets stored on the device.
+      - V(Goto) moves the camera to O(preset); it is a task of the preset, offered from XProtect 2024 R2 on (added in
+        milestone.xprotect 0.2.0).
     type: str
     required: true
     version_added: 0.1.0
   preset:
     description:
-      - Name (exact, case-sensitive) or id of the preset to make the default, for V(DefaultPtzPreset).
+      - Name (exact, case-sensitive) or id of the preset to make the default, for V(DefaultPtzPreset), or to move the
+        camera to, for V(Goto).
       - A camera without such a preset fails, and the error lists the camera's presets, unless O(missing_preset=skip).
     type: str
     version_added: 0.1.0
   missing_preset:
     description:
-      - What to do with a camera that has no preset O(preset), for V(DefaultPtzPreset).
+      - What to do with a camera that has no preset O(preset), for V(DefaultPtzPreset) and V(Goto).
       - V(fail) counts it as a failed camera (see O(failure_tolerance)).
       - V(skip) leaves it alone with status V(skipped); it is not a failure. Useful on fleets where only some
         cameras have the preset.
@@ -166,6 +171,22 @@ EXAMPLES = r'''
     - name: Report
       ansible.builtin.debug:
         msg: "{{ imported.totals }}"
+
+- name: Turn the PTZ cameras of the entrance to their preset "Door" (cameras without it are left alone)
+  block:
+    - name: Find the cameras
+      milestone.xprotect.camera_info:
+        camera_group: Entrance
+        ptz_only: true
+      register: entrance
+
+    - name: Go to the preset
+      milestone.xprotect.ptz_task:
+        cameras: "{{ entrance.cameras | map(attribute='id') | list }}"
+        task: Goto
+        preset: Door
+        missing_preset: skip
+      when: entrance.cameras | length > 0
 
 - name: Start a preset change without waiting (tasks are not cleaned up)
   milestone.xprotect.ptz_task:

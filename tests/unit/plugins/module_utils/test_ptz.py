@@ -101,9 +101,9 @@ def test_failure_tolerance_refuses_nonsense(value):
 
 def test_job_problems_are_found_before_any_request():
     assert PtzJob('DefaultPtzPreset').problems() == ['task DefaultPtzPreset needs preset (the name or id of the preset to make the default)']
-    assert PtzJob('GetDevicePresets', preset='Home').problems() == ['preset is only used by task DefaultPtzPreset, not GetDevicePresets']
+    assert PtzJob('GetDevicePresets', preset='Home').problems() == ['preset is only used by tasks DefaultPtzPreset and Goto, not GetDevicePresets']
     assert 'second step needs the result of the first' in PtzJob('GetDevicePresets', wait=False).problems()[0]
-    assert "task must be DefaultPtzPreset or GetDevicePresets, not 'Goto'" in PtzJob('Goto').problems()
+    assert "task must be DefaultPtzPreset, GetDevicePresets or Goto, not 'Pan'" in PtzJob('Pan').problems()
     assert PtzJob('GetDevicePresets', wait_timeout=0, wait_sleep=-1).problems() == [
         'wait_timeout must be a positive number of seconds, not 0', 'wait_sleep must be a positive number of seconds, not -1']
     assert canonical_task('getdevicepresets ') == 'GetDevicePresets'

@@ -113,7 +113,7 @@ def test_unknown_cameras_stop_the_module_before_anything_is_invoked(mock, capsys
     ({'task': 'GetDevicePresets', 'wait': False}, 'wait=false cannot be used with GetDevicePresets'),
     ({'task': 'GetDevicePresets', 'concurrency': 65}, 'concurrency must be between 1 and 64, not 65'),
     ({'task': 'GetDevicePresets', 'failure_tolerance': 'some'}, "failure_tolerance must be a count such as 3"),
-    ({'task': 'Goto'}, "task must be DefaultPtzPreset or GetDevicePresets, not 'Goto'"),
+    ({'task': 'Goto'}, 'task Goto needs preset (the name or id of the preset to move the cameras to)'),
     ({'task': 'GetDevicePresets', 'cameras': [' ']}, 'cameras holds only empty names'),
     ({'task': 'GetDevicePresets', 'cameras': []}, 'cameras is an empty list, so there is nothing to do'),
 ])
