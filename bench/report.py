@@ -104,7 +104,8 @@ def evaluate_targets(results: t.Sequence[Result], settings: Settings, cpus: int)
     size = target_size(settings)
     at = f'N = {size:,}' + ('' if size == TARGET_SIZE else f' (N = {TARGET_SIZE:,} was not run; the largest size run is used)')
     targets = [speedup_target(results, settings, size, at, cpus), floor_target(results, settings, size, at, cpus),
-               events_first_target(results, settings, cpus), noop_target(results, settings, cpus), grants_target(results)]
+               events_first_target(results, settings, cpus), noop_target(results, settings, cpus),
+               resources_first_target(results, settings, cpus), resources_noop_target(results, settings, cpus), grants_target(results)]
     return targets
 
 
@@ -161,6 +162,34 @@ def events_first_target(results: t.Sequence[Result], settings: Settings, cpus: i
            '(reference row), and the role adds its own tasks (argument validation, the summary)') + load_note(cpus, first_r, floor_r, module_r)
     return Target(name, f'{value:.2f}x ({seconds(first_r.wall)} s vs {seconds(floor_r.wall)} s + {seconds(module_r.wall)} s)',
                   'met' if value <= FLOOR_TARGET else 'missed', why)
+
+
+def resources_first_target(results: t.Sequence[Result], settings: Settings, cpus: int) -> Target:
+    first, floor = find(results, 'resources', 'collection', run='first'), find(results, 'resources', 'floor', run='first')
+    size = first.size if first is not None else getattr(settings, 'resource_cameras', 0)
+    name = f'bulk description of {size:,} cameras with resource items within {FLOOR_TARGET:g}x of (the floor + one module run)'
+    module = find(results, 'reference', 'one_module')
+    if not (usable(first) and usable(floor) and usable(module)):
+        return Target(name, 'not measured', 'not evaluated', failure_of(first, floor, module))
+    first_r, floor_r, module_r = t.cast(Result, first), t.cast(Result, floor), t.cast(Result, module)
+    bound = t.cast(float, floor_r.wall) + t.cast(float, module_r.wall)
+    value = t.cast(float, first_r.wall) / bound if bound else float('inf')
+    why = (f'both list the cameras once and PATCH the ones that differ, 16 at a time ({count(first_r.http_requests)} vs '
+           f'{count(floor_r.http_requests)} requests); ansible-playbook with one module run costs {seconds(module_r.wall)} s') + load_note(
+               cpus, first_r, floor_r, module_r)
+    return Target(name, f'{value:.2f}x ({seconds(first_r.wall)} s vs {seconds(floor_r.wall)} s + {seconds(module_r.wall)} s)',
+                  'met' if value <= FLOOR_TARGET else 'missed', why)
+
+
+def resources_noop_target(results: t.Sequence[Result], settings: Settings, cpus: int) -> Target:
+    noop = find(results, 'resources', 'collection', run='noop')
+    size = noop.size if noop is not None else settings.info_cameras
+    name = f'no-op resource items run over {size:,} cameras under {NOOP_TARGET:g} s'
+    if not usable(noop):
+        return Target(name, 'not measured', 'not evaluated', failure_of(noop))
+    noop_r = t.cast(Result, noop)
+    why = (f'{count(noop_r.http_requests)} requests (one login, the camera list in pages of 500) and no write') + load_note(cpus, noop_r)
+    return Target(name, f'{seconds(noop_r.wall)} s', 'met' if t.cast(float, noop_r.wall) < NOOP_TARGET else 'missed', why)
 
 
 def noop_target(results: t.Sequence[Result], settings: Settings, cpus: int) -> Target:
@@ -311,6 +340,10 @@ def markdown(results: t.Sequence[Result], settings: Settings, info: dict[str, t.
     lines += table(['run', 'wall (s)', 'HTTP requests', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)', 'CPU (s)',
                     'background load (cores)'],
                    simple_rows([r for r in results if r.scenario == 'camera_info'], with_writes=False))
+    lines += ['', '## 4. Bulk property edit with the generic resource module', '']
+    lines += table(['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)',
+                    'CPU (s)', 'background load (cores)'],
+                   simple_rows([r for r in results if r.scenario == 'resources'], with_writes=True))
     lines += ['', '## Reference: the fixed cost of Ansible on this machine', '']
     lines += table(['run', 'wall (s)', 'HTTP requests', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)', 'CPU (s)',
                     'background load (cores)'],

@@ -57,6 +57,7 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     poll_interval: float
     sample_interval: float
     seed: int
+    resource_cameras: int = 1000
 
 
 @dataclasses.dataclass
@@ -351,6 +352,42 @@ class Bench:  # pylint: disable=too-many-instance-attributes
                 present = sum(1 for name in api.user_defined_event_names() if name.startswith('Bench event '))
             if present != expected_events:
                 result.fail(f'{present} bench events on the server after the run, expected {expected_events}')
+        self.report(result)
+
+    # -- 4. bulk property edit with the generic resource module -----------------------------------------------
+
+    def resources(self, api: SimulatorAPI) -> None:
+        """One description on many cameras: the first run against its floor, and a no-op run over every camera."""
+        with api.without_latency():
+            cameras = [str(camera['id']) for camera in api.cameras()]
+        size = min(self.settings.resource_cameras, len(cameras))
+        self.progress(f'Bulk camera description, {size} cameras; no-op over {len(cameras)} cameras')
+        for approach, label in (('collection', f'resource items, {size} cameras: first run'),
+                                ('floor', f'floor script, {EVENT_WRITE_CONCURRENCY} threads, {size} cameras: first run')):
+            api.reset()
+            api.reset_counters()
+            vars_file = self.write_json(f'resource-{approach}.json', {
+                'bench_camera_ids': cameras[:size], 'bench_description': 'Bench description', 'bench_expected_updated': size})
+            result = Result('resources', approach, label, size, run='first')
+            if approach == 'collection':
+                command = self.playbook('resource_items.yml', '-e', f'@{vars_file}')
+            else:
+                command = [os.path.join(self.bindir, 'python'), os.path.join(HERE, 'floor_resources.py'), '--vars-file', vars_file,
+                           '--concurrency', str(EVENT_WRITE_CONCURRENCY)]
+            self.measure(result, command, api, items=size)
+            if result.ok and result.writes != size:
+                result.fail(f'{result.writes} writes, expected {size}')
+            self.report(result)
+        # the no-op: every camera already has the description
+        with api.without_latency():
+            api.parallel(lambda camera_id: api.call('PATCH', f'/cameras/{camera_id}', {'description': 'Bench description'}), cameras)
+        api.reset_counters()
+        vars_file = self.write_json('resource-noop.json', {
+            'bench_camera_ids': cameras, 'bench_description': 'Bench description', 'bench_expected_updated': 0})
+        result = Result('resources', 'collection', f'resource items, {len(cameras)} cameras: no-op run', len(cameras), run='noop')
+        self.measure(result, self.playbook('resource_items.yml', '-e', f'@{vars_file}'), api, items=len(cameras) // 10)
+        if result.ok and result.writes:
+            result.fail(f'{result.writes} writes in a no-op run')
         self.report(result)
 
     # -- 3. camera_info -------------------------------------------------------------------------------------

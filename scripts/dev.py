@@ -137,7 +137,8 @@ def ensure_venv(profile: Profile) -> str:
     stamp = os.path.join(venv, '.requirements.sha256')
     if os.path.exists(stamp) and open(stamp, encoding='utf-8').read() == digest.hexdigest():
         return bindir
-    log(f'creating environment {os.path.relpath(venv, ROOT)}')
+    log(f'creating environment {os.path.relpath(venv, ROOT)}: pip installs ansible-core and the test tools (about a minute the '
+        'first time, quiet until it is done; later runs reuse it)')
     shutil.rmtree(venv, ignore_errors=True)
     run([profile.python(), '-m', 'venv', venv])
     pip = [os.path.join(bindir, 'python'), '-m', 'pip', 'install', '-qq', '--disable-pip-version-check']
@@ -160,7 +161,8 @@ def ensure_tools_venv() -> str:
     stamp = os.path.join(venv, '.requirements.sha256')
     if os.path.exists(stamp) and open(stamp, encoding='utf-8').read() == digest:
         return bindir
-    log('creating environment .venvs/tools')
+    log('creating environment .venvs/tools: pip installs ansible-lint, antsibull-docs and ansible-builder (about a minute the '
+        'first time, quiet until it is done)')
     shutil.rmtree(venv, ignore_errors=True)
     run([PROFILES[PRIMARY].python(), '-m', 'venv', venv])
     run([os.path.join(bindir, 'python'), '-m', 'pip', 'install', '-qq', '--disable-pip-version-check', '-r', requirements])

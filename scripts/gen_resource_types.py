@@ -700,6 +700,7 @@ class ModuleDocFragment:  # pylint: disable=too-few-public-methods
     """The resource types of the XProtect Config API, for the generic resource modules."""
 
     DOCUMENTATION = r"""
+options: {}
 notes:
 '''
 

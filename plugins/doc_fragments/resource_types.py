@@ -10,6 +10,7 @@ class ModuleDocFragment:  # pylint: disable=too-few-public-methods
     """The resource types of the XProtect Config API, for the generic resource modules."""
 
     DOCUMENTATION = r"""
+options: {}
 notes:
   - "The types of the XProtect Config API (88, from Milestone's OpenAPI document), each with the verbs the API offers at
     its root and under its parents (list, get, create, patch, put, delete) and the number of its tasks:"

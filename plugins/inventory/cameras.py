@@ -489,6 +489,7 @@ class InventoryModule(BaseInventoryPlugin, Constructable, Cacheable):
         concurrency = self.get_option('concurrency')
         # The modules' redaction: the secrets given, and every token the client is issued.
         redactor = Redactor(*(str(params.get(option)) for option in SECRET_OPTIONS if params.get(option)))
+        client = None
         try:
             client = XProtectClient(settings_from_params(params, pool_size=max(10, concurrency)), redactor=redactor)
             for warning in client.warnings:

@@ -9,7 +9,7 @@ and nothing of Ansible. Two rules keep it fast on sites with thousands of camera
 * names are matched locally against one paged list of cameras, never with one request per camera;
 * per-camera extras (PTZ presets, PTZ tasks) are read with bounded concurrency.
 
-``GET /cameras`` lists enabled cameras only; ``?disabled`` adds the disabled ones (API notes §4).
+``GET /cameras`` lists enabled cameras only; ``?disabled`` adds the disabled ones (docs/xprotect-api.md §4).
 Camera groups nest (``/cameraGroups/{id}/cameraGroups``); a group's cameras are those of the group and
 of all its subgroups.
 """

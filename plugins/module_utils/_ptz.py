@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, milestone.xprotect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""PTZ preset tasks on one camera or a fleet: check, invoke, wait, clean up (API notes §5, §6).
+"""PTZ preset tasks on one camera or a fleet: check, invoke, wait, clean up (docs/xprotect-api.md §5, §6).
 
 For each camera, in a worker of a bounded pool:
 

@@ -10,9 +10,9 @@ module: resource
 short_description: Any XProtect Config API object as code, by type
 version_added: 0.2.0
 description:
-  - Holds one object, or many objects of one type, of any type of the XProtect Config API in the declared state: time
+  - Holds one object, or many objects of one type, of any type of the XProtect Config API in the declared state (time
     profiles, alarm definitions, generic events, roles, view groups, login providers, storages, and property edits on
-    cameras, hardware and the other devices. Which types exist and what each allows comes from Milestone's OpenAPI
+    cameras, hardware and the other devices). Which types exist and what each allows comes from Milestone's OpenAPI
     document (the list below).
   - Objects are identified by exact name (case and spaces count; disabled objects included) or by id. A name that several
     objects share fails and lists their ids. Built-in objects (the Administrators role, System events, built-in groups)
@@ -61,8 +61,8 @@ options:
     type: str
   parent:
     description:
-      - The object the type lives under, for child collections and types created under another one, as C({type, id}) or
-        C({type, name}); for example C({type: recordingServers, name: RS-01}) with O(type=storages).
+      - "The object the type lives under, for child collections and types created under another one, as C({type, id}) or
+        C({type, name}); for example C({type: recordingServers, name: RS-01}) with O(type=storages)."
     type: dict
   properties:
     description:

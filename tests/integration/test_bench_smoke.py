@@ -24,7 +24,7 @@ FLEET = ('a_ptz_task', 'a_role', 'b_inventory', 'c_uri', 'd_floor')
 def run_bench() -> dict:
     shutil.rmtree(OUTPUT, ignore_errors=True)
     command = [sys.executable, os.path.join(ROOT, 'bench', 'run.py'),
-               '--sizes', '1,2', '--baseline-max', '1', '--inventory-max', '1', '--events', '5', '--info-cameras', '30',
+               '--sizes', '1,2', '--baseline-max', '1', '--inventory-max', '1', '--events', '5', '--info-cameras', '30', '--resource-cameras', '5',
                '--task-seconds', '0.1', '--latency-ms', '0', '--poll-interval', '0.2', '--concurrency', '4', '--forks', '4',
                '--output', OUTPUT]
     # The first run in a fresh environment installs bench/requirements.txt, hence the generous timeout.
@@ -42,6 +42,9 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
     expected |= {('fleet', approach, size, '') for approach in FLEET for size in (1, 2)}
     expected |= {('events', approach, 5, run) for approach in ('collection', 'uri') for run in ('first', 'noop', 'check')}
     expected |= {('events', 'floor', 5, 'first')}
+    expected |= {('resources', 'collection', 5, 'first'), ('resources', 'floor', 5, 'first')}
+    noop = [row for key, row in rows.items() if key[0] == 'resources' and key[3] == 'noop']
+    assert len(noop) == 1 and noop[0]['size'] > 5 and noop[0]['writes'] == 0
     expected |= {('camera_info', 'collection', 30, run) for run in ('plain', 'ptz_presets')}
     assert sorted(expected - set(rows)) == []
 
@@ -64,13 +67,15 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
     assert rows[('events', 'collection', 5, 'noop')]['writes'] == 0
     assert rows[('events', 'uri', 5, 'check')]['writes'] == 0
 
-    assert len(data['targets']) == 5 and all(target['verdict'] for target in data['targets'])
+    assert len(data['targets']) == 7 and all(target['verdict'] for target in data['targets'])
     assert rows[('events', 'floor', 5, 'first')]['writes'] == 5 and rows[('events', 'floor', 5, 'first')]['token_grants'] == 1
     assert data['machine']['cpus'] and data['machine']['ansible_core'] and data['settings']['sizes'] == [1, 2]
 
     with open(os.path.join(OUTPUT, 'results.md'), encoding='utf-8') as handle:
         markdown = handle.read()
-    for heading in ('## Targets', '## 1. Fleet PTZ reset', '## 2. Event provisioning', '## 3. camera_info', '## Reference'):
+    assert rows[('resources', 'collection', 5, 'first')]['writes'] == 5 and rows[('resources', 'floor', 5, 'first')]['writes'] == 5
+    for heading in ('## Targets', '## 1. Fleet PTZ reset', '## 2. Event provisioning', '## 3. camera_info', '## 4. Bulk property edit',
+                    '## Reference'):
         assert heading in markdown
     for row in data['results']:
         assert row['label'] in markdown

@@ -32,7 +32,7 @@ def task(title: str, module: str = 'resource', ignore_errors: bool = False, **ar
 
 
 def rest_log(sim: t.Any) -> list[dict[str, t.Any]]:
-    return [entry for entry in sim.requests_log('rest')]
+    return list(sim.requests_log('rest'))
 
 
 def write_log(sim: t.Any) -> list[dict[str, t.Any]]:
