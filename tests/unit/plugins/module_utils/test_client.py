@@ -238,6 +238,8 @@ def test_idp_refusals_read_as_sentences_without_the_password(mock, body, expecte
     message = str(caught.value)
     assert expected in message and "user 'admin'" in message and message.startswith('Could not log in')
     assert PASSWORD not in message
+    # the error names where the login was refused, as connection errors do
+    assert caught.value.to_dict()['path'] == '/API/IDP/connect/token' and caught.value.to_dict()['method'] == 'POST'
 
 
 def test_concurrent_requests_share_one_login(mock):

@@ -88,7 +88,7 @@ def test_a_timeout_names_wait_timeout_and_how_to_raise_it(mock):
 
 def test_a_misspelled_task_gets_one_clause_with_the_right_name():
     problems = PtzJob('DefaultPTZPresets', preset='Home').problems()
-    assert problems == ["task must be DefaultPtzPreset or GetDevicePresets, not 'DefaultPTZPresets' (did you mean DefaultPtzPreset?)"]
+    assert problems == ["task must be DefaultPtzPreset, GetDevicePresets or Goto, not 'DefaultPTZPresets' (did you mean DefaultPtzPreset?)"]
 
 
 def test_failure_messages_have_no_doubled_full_stops(mock):
