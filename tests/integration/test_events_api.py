@@ -226,7 +226,6 @@ def test_ansible_doc_renders_and_the_examples_run_and_return_what_is_documented(
     run = run_playbook(simulator, play(*examples))
     assert run.rc == 0, run.explain()
     for record in run.results:
-        module = next((name.split('.')[-1] for name in ('event_trigger', 'alarm_info', 'alarm')
-                       if record.get('action', '').endswith(name)), None)
+        module = next((name for name in ('event_trigger', 'alarm_info', 'alarm') if record.get('action', '').endswith(name)), None)
         if module and record['status'] == 'ok':
             check_against_return(module, record['result'])
