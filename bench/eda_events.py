@@ -109,8 +109,8 @@ async def one_run(sim: SimulatorProcess, plugin: dict[str, t.Any], *, count: int
             await asyncio.sleep(0.05)
         await asyncio.sleep(0.3)
         started = time.time()
-        batch = (await control(sim, 'POST', '/_simulator/events', {'type': event_type, 'sources': sources, 'count': count,
-                                                                    'rate': rate, 'wait': False}))['batch']
+        body = {'type': event_type, 'sources': sources, 'count': count, 'rate': rate, 'wait': False}
+        batch = (await control(sim, 'POST', '/_simulator/events', body))['batch']
         expected_seconds = count / rate if rate else count / 5000
         for _drop in range(drops):
             await asyncio.sleep(expected_seconds / (drops + 1))

@@ -130,7 +130,7 @@ def check_alarm_input(params: t.Mapping[str, t.Any]) -> None:
     if params.get('id') is not None:
         if not is_id(str(params['id']).strip()):
             problems.append(f"id must be the GUID of an alarm, not '{params['id']}'")
-        for option in ('name', 'message', 'source', 'data'):
+        for option in ('name', 'text', 'source', 'data'):
             if params.get(option) is not None:
                 problems.append(f'{option} is only used to raise a new alarm (without id); an existing alarm keeps its {option}')
     else:
@@ -149,7 +149,7 @@ def check_alarm_input(params: t.Mapping[str, t.Any]) -> None:
 def raise_alarm(module: t.Any, lookups: Lookups) -> dict[str, t.Any]:
     params = module.params
     client = module.client
-    body: dict[str, t.Any] = {'name': params['name'], 'message': params.get('message') or params['name']}
+    body: dict[str, t.Any] = {'name': params['name'], 'message': params.get('text') or params['name']}
     source = resolve_source(client, str(params['source'])) if params.get('source') is not None else None
     if source is not None:
         body['source'] = source['path']

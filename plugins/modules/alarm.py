@@ -11,8 +11,8 @@ short_description: Raise an XProtect alarm, or update the state, priority, assig
 version_added: 0.2.0
 description:
   - Uses the Alarms REST API of the XProtect API Gateway (XProtect 2023 R2 and later).
-  - Without O(id), raises a new alarm with O(name), O(message), O(source), O(priority) and O(state). A new alarm is an
-    occurrence, so this always reports C(changed=true).
+  - Without O(id), raises a new alarm with O(name), O(text) (the alarm's message), O(source), O(priority) and O(state).
+    A new alarm is an occurrence, so this always reports C(changed=true).
   - With O(id), brings an existing alarm to the given O(state), O(priority), O(assigned_to), O(comment) and
     O(reason_for_closing). Only the values that differ are sent, and nothing at all when nothing differs
     (C(changed=false)), so the task can run again safely.
@@ -44,9 +44,10 @@ options:
     description:
       - The name of the new alarm (its title in the alarm list). Required without O(id).
     type: str
-  message:
+  text:
     description:
-      - The message of the new alarm. Defaults to O(name).
+      - The message of the new alarm (the API's C(message); the option cannot be called C(message) in Ansible).
+        Defaults to O(name).
     type: str
   source:
     description:
@@ -90,7 +91,7 @@ EXAMPLES = r'''
 - name: Raise an alarm
   milestone.xprotect.alarm:
     name: Door forced
-    message: The north gate door was forced open
+    text: The north gate door was forced open
     priority: High
   register: raised
 
@@ -156,7 +157,7 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._module import 
 ARGUMENT_SPEC = dict(
     id=dict(type='str'),
     name=dict(type='str'),
-    message=dict(type='str'),
+    text=dict(type='str'),
     source=dict(type='str'),
     data=dict(type='dict'),
     state=dict(type='str'),

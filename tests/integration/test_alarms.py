@@ -24,7 +24,7 @@ def test_raise_take_over_and_close_an_alarm_idempotently_with_check_mode_and_dif
     camera = cameras(simulator)[2]
     raised = run_playbook(simulator, play(
         dict(task('raise (check)', 'alarm', name='Door forced', source=camera['name'], priority='high'), check_mode=True),
-        task('raise', 'alarm', register='raised', name='Door forced', message='North gate', source=camera['name'], priority='High'),
+        task('raise', 'alarm', register='raised', name='Door forced', text='North gate', source=camera['name'], priority='High'),
     ))
     assert raised.rc == 0, raised.explain()
     assert raised.result('raise (check)')['changed'] is True and raised.result('raise (check)')['alarm'] == {}
@@ -89,7 +89,7 @@ def test_alarm_info_filters_by_state_priority_name_and_source_and_reads_every_pa
 
 def test_bad_input_and_unknown_values_fail_before_any_write(simulator):
     run = run_playbook(simulator, play(
-        task('no name', 'alarm', ignore_errors=True, message='m'),
+        task('no name', 'alarm', ignore_errors=True, text='m'),
         task('bad id', 'alarm', ignore_errors=True, id='42', name='x'),
         task('missing', 'alarm', ignore_errors=True, id='0a1b2c3d-0000-4000-8000-00000000abcd', state='Closed'),
         task('bad state', 'alarm', ignore_errors=True, name='Door forced', state='Solved'),
