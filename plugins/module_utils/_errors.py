@@ -28,6 +28,9 @@ class XProtectError(Exception):
     unreachable: bool = False
     #: True when the error was found before any request was sent (bad input, bad settings).
     before_request: bool = False
+    #: What a task invoked without its parameters asks for (the answer's ``params`` and ``definitions``).
+    params: t.Optional[t.Dict[str, t.Any]] = None
+    definitions: t.Optional[t.Dict[str, t.Any]] = None
 
     def __init__(self, message: str, *, action: str = '', status: int | None = None,
                  details: t.Sequence[str] = (), hint: str | None = None, method: str = '', path: str = '') -> None:

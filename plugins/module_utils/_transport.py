@@ -434,4 +434,8 @@ def status_error(rest_url: str, method: str, path: str, status: int, body: t.Any
                         method=method, path=path, hint=hint)
     # 502/504 (or 500) on a POST may have been processed: the caller has to look before trying again.
     error.ambiguous = method == 'POST' and status in (500, 502, 504)
+    if isinstance(body, dict):
+        # a task invoked without the parameters it needs answers what it asks for (docs/xprotect-api.md §7)
+        error.params = body.get('params') if isinstance(body.get('params'), dict) else None
+        error.definitions = body.get('definitions') if isinstance(body.get('definitions'), dict) else None
     return error
