@@ -138,8 +138,9 @@ def target_specs(params: t.Mapping[str, t.Any]) -> list[dict[str, t.Any]]:
     specs = []
     for index, raw in enumerate(params['targets']):
         where = f'targets[{index}]'
-        if not isinstance(raw, dict) or 'type' not in raw or not (raw.get('id') or raw.get('name')):
-            raise InputError(f'{where} must be a dictionary with type and id or name, for example {{type: hardware, name: Gate camera}}')
+        if not isinstance(raw, dict) or 'type' not in raw or not (raw.get('id') or raw.get('name') or raw.get('parent')):
+            raise InputError(f'{where} must be a dictionary with type and id or name (or parent, for a task of a child collection), '
+                             'for example {type: hardware, name: Gate camera}')
         unknown = sorted(set(raw) - {'type', 'id', 'name', 'parent'})
         if unknown:
             raise InputError(f'{where} has unknown key(s) {", ".join(unknown)}; give type, id or name, and parent for child objects')
