@@ -95,10 +95,15 @@ KNOWN_LIMIT = 200_000
 
 def _events_source() -> dict[str, t.Any]:
     """The shared helpers of the events source (connection settings, the client), loaded from the file beside this one."""
-    import runpy  # pylint: disable=import-outside-toplevel
+    import importlib.util  # pylint: disable=import-outside-toplevel
 
     here = os.path.dirname(os.path.abspath(globals().get('__file__') or '.'))
-    return runpy.run_path(os.path.join(here, 'events.py'))
+    spec = importlib.util.spec_from_file_location('milestone_xprotect_eda_events', os.path.join(here, 'events.py'))
+    if spec is None or spec.loader is None:
+        raise ImportError(f'cannot load events.py beside {here}')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return vars(module)
 
 
 def shift(timestamp: str, seconds: float) -> str:

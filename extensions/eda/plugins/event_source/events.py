@@ -419,6 +419,7 @@ class EventStream:  # pylint: disable=too-many-instance-attributes
         self.session_id = ''
         self.last_event_id = ''
         self.disconnected_at: float | None = None
+        self._gap_reported = False
         self._pending: dict[int, asyncio.Future] = {}
         self._next_command = 0
         #: Counters for logs, tests and the benchmark.
@@ -493,18 +494,20 @@ class EventStream:  # pylint: disable=too-many-instance-attributes
             self.disconnected_at = None
             return
         previous = self.session_id
-        self.session_id = str(answer.get('sessionId') or '')
+        session_id = str(answer.get('sessionId') or '')
         self.counts['new_sessions'] += 1
-        if previous:
+        if previous and not self._gap_reported:
             # Before subscribing: no event of the new session can come ahead of the marker.
             self.counts['gaps'] += 1
+            self._gap_reported = True
             await self.queue.put({'xprotect_meta': {
-                'gap': True, 'resumed': False, 'session_id': self.session_id, 'previous_session_id': previous,
+                'gap': True, 'resumed': False, 'session_id': session_id, 'previous_session_id': previous,
                 'last_event_id': self.last_event_id, 'disconnected_seconds': round(away, 3),
                 'reason': 'the session could not be resumed (the server keeps a dropped session about 30 s, or it restarted); '
                           'events between the drop and now may be missing'}})
-        self.disconnected_at = None
         await self.command(socket, reader, {'command': 'addSubscription', 'filters': self.filters})
+        # Kept only once subscribed: a session without the subscription must never be resumed.
+        self.session_id, self._gap_reported, self.disconnected_at = session_id, False, None
         if self.include_state:
             states = await self.command(socket, reader, {'command': 'getState'})
             await self._deliver(states.get('states') or [], key='xprotect_state', dedupe=False)
