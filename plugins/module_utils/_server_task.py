@@ -196,7 +196,7 @@ class TaskJob:
                 return name
         close = difflib.get_close_matches(wanted.lower(), [name.lower() for name in offered], n=1, cutoff=0.5)
         hint = f' (did you mean {next(name for name in offered if name.lower() == close[0])}?)' if close else ''
-        raise TaskFailedError(f"{target.describe()} does not offer the task '{wanted}'{hint}; it offers: {', '.join(offered) or 'no tasks'}")
+        raise TaskFailedError(f"it does not offer the task '{wanted}'{hint}; it offers: {', '.join(offered) or 'no tasks'}")
 
     def check_parameters(self, target: Target, task: str) -> None:
         spec = (target.rtype.entry['tasks'].get(task) or {}).get('params')
@@ -299,6 +299,15 @@ class TaskJob:
         return None
 
 
+def target_line(run: TargetRun) -> str:
+    """What happened to one target that failed, in one sentence."""
+    target = t.cast(Target, run.target)
+    tasks = f" (task {', '.join(run.task_ids)})" if run.task_ids else ''
+    if run.status == 'timed_out':
+        return f'{run.task} on {target.describe()} timed out{tasks}: {run.error}'
+    return f'{run.task} failed on {target.describe()}{tasks}: {run.error}'
+
+
 def run_task(module: t.Any) -> dict[str, t.Any]:
     """The job of milestone.xprotect.task."""
     params = module.params
@@ -340,7 +349,7 @@ def run_task(module: t.Any) -> dict[str, t.Any]:
     failures = counts['failures'] + counts['not_attempted']
     if params['targets'] is None and runs[0].failed:
         failure = runs[0].failure
-        text = runs[0].error
+        text = target_line(runs[0])
         if result['tasks_left_behind']:
             text = text.rstrip('.') + f". Tasks left behind on the server: {', '.join(result['tasks_left_behind'])}."
         error = TaskFailedError(text.rstrip('.') if text else f"{params['task']} failed")
@@ -350,7 +359,7 @@ def run_task(module: t.Any) -> dict[str, t.Any]:
         error.result = result  # type: ignore[attr-defined]
         raise error
     if tolerance.exceeded(failures, len(runs)):
-        lines = [f"{t.cast(Target, run.target).describe()}: {run.error.rstrip('.')}" for run in runs if run.failed]
+        lines = [target_line(run).rstrip('.') for run in runs if run.failed]
         text = (f"{params['task']} failed on {counts['failures']} of {len(runs)} target{'s' if len(runs) != 1 else ''}"
                 f' (failure_tolerance {tolerance}): ' + '; '.join(lines[:10]) + (f'; and {len(lines) - 10} more' if len(lines) > 10 else ''))
         advice = fleet_advice(runs)
@@ -361,5 +370,5 @@ def run_task(module: t.Any) -> dict[str, t.Any]:
         raise error
     for run in runs:
         if run.failed:
-            module.warn(f"{params['task']} (tolerated by failure_tolerance {tolerance}): {t.cast(Target, run.target).describe()}: {run.error}")
+            module.warn(f'{target_line(run)} (tolerated by failure_tolerance {tolerance})')
     return result
