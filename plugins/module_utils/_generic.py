@@ -211,6 +211,20 @@ class GenericWriter(planner.Writer):
 
 # -- input -------------------------------------------------------------------------------------------
 
+SECRET_WORDS = ('password', 'secret', 'passphrase')
+
+
+def register_secrets(module: t.Any, rtype: ResourceType, properties: t.Any) -> None:
+    """Mask write-only values everywhere, the module's invocation included, before anything can fail.
+
+    Fields the table marks write-only, and any field whose name says it is a secret (a misspelled one too).
+    """
+    if not isinstance(properties, dict):
+        return
+    for field, value in properties.items():
+        if field in rtype.secrets() or any(word in str(field).lower() for word in SECRET_WORDS):
+            module.add_secret(value if isinstance(value, str) else None)
+
 def check_properties(rtype: ResourceType, properties: t.Any, where: str) -> dict[str, t.Any]:
     """Unknown and read-only fields fail before any request, naming the writable ones."""
     if properties is None:
@@ -431,6 +445,7 @@ def manage_resource(module: t.Any) -> dict[str, t.Any]:
     state, purge, update_secrets = params['state'], params['purge'], params['update_secrets']
     if params['items'] is not None:
         return _manage_items(module, rtype, state, purge, update_secrets)
+    register_secrets(module, rtype, params['properties'])
     if purge:
         raise InputError('purge=true works with items (it deletes the objects of the type that items does not list)')
     properties = check_properties(rtype, params['properties'], 'properties')
@@ -444,9 +459,6 @@ def manage_resource(module: t.Any) -> dict[str, t.Any]:
     reader = Reader(module.client)
     parent = reader.parent(params['parent'], rtype)
     _check_verbs(rtype, parent, state=state)
-    for field in properties:
-        if field in rtype.secrets():
-            module.add_secret(properties[field])
     properties = reader.references(rtype, properties, 'properties')
     kind = rtype.kind(parent)
     if rtype.scope == 'singleton' or rtype.collection_path(parent) is None:
@@ -551,6 +563,10 @@ def _manage_items(module: t.Any, rtype: ResourceType, state: str, purge: bool, u
     params = module.params
     if params['name'] is not None or params['id'] is not None:
         raise InputError('items replaces name and id: give either items, or one object with name or id')
+    register_secrets(module, rtype, params['properties'])
+    for item in params['items']:
+        if isinstance(item, dict):
+            register_secrets(module, rtype, item.get('properties'))
     common = check_properties(rtype, params['properties'], 'properties')
     entries, absent = _parse_items(rtype, params['items'], state, common)
     reader = Reader(module.client)
@@ -558,10 +574,6 @@ def _manage_items(module: t.Any, rtype: ResourceType, state: str, purge: bool, u
     _check_verbs(rtype, parent, state='absent' if absent else 'present', purge=purge)
     if entries:
         _check_verbs(rtype, parent, state='present')
-    for entry in entries:
-        for field, value in entry.properties.items():
-            if field in rtype.secrets():
-                module.add_secret(value)
     entries = [dataclasses.replace(entry, properties=reader.references(rtype, dict(entry.properties), f'{entry.where}.properties'))
                for entry in entries]
     existing = reader.list(rtype, parent)

@@ -25,7 +25,9 @@ from simulator.process import SimulatorProcess
 PASSWORD = 'Zq7 "secret": pässwörd'
 WRONG_PASSWORD = 'Wr0ng:Zq7 pässwörd'
 VIEWER_PASSWORD = 'V1ewer\'s pässwörd!'
-SECRETS = (PASSWORD, WRONG_PASSWORD, VIEWER_PASSWORD)
+HARDWARE_PASSWORD = 'Hw-Zq7 "device" pässwörd'
+CLIENT_SECRET = 'cl1ent-Zq7-secret-value'
+SECRETS = (PASSWORD, WRONG_PASSWORD, VIEWER_PASSWORD, HARDWARE_PASSWORD, CLIENT_SECRET)
 
 PLAYBOOK = '''
 - hosts: localhost
@@ -35,6 +37,8 @@ PLAYBOOK = '''
     wrong: "{{ lookup('env', 'RELIABILITY_WRONG_PASSWORD') }}"
     viewer: "{{ lookup('env', 'RELIABILITY_VIEWER_PASSWORD') }}"
     stale: "{{ lookup('env', 'RELIABILITY_STALE_TOKEN') }}"
+    hardware_password: "{{ lookup('env', 'RELIABILITY_HARDWARE_PASSWORD') }}"
+    client_secret: "{{ lookup('env', 'RELIABILITY_CLIENT_SECRET') }}"
     ptz: {cameras: "{{ cameras }}", task: DefaultPtzPreset, preset: "{{ preset }}", wait_sleep: 0.05}
   module_defaults:
     ansible.builtin.uri:
@@ -57,6 +61,20 @@ PLAYBOOK = '''
     - {name: ok cameras, milestone.xprotect.camera_info: {ptz_only: true, include: [ptz_presets, ptz_tasks]}}
     - {name: ok ptz, milestone.xprotect.ptz_task: "{{ ptz }}"}
     - {name: ok ptz device, milestone.xprotect.ptz_task: {cameras: "{{ cameras }}", task: GetDevicePresets, wait_sleep: 0.05}}
+    - {name: ok resource, milestone.xprotect.resource: {type: cameras, items: "{{ cameras }}", properties: {description: Secrets run}}}
+    - {name: ok resource info, milestone.xprotect.resource_info: {type: cameras, include: [definitions]}}
+    - name: ok task
+      milestone.xprotect.task:
+        {type: ptzPresets, parent: {type: cameras, id: "{{ cameras[0] }}"}, task: GetDevicePresets, parameters: {sessionDataId: 0}, wait_sleep: 0.05}
+    - name: ok hardware password
+      milestone.xprotect.task:
+        type: hardware
+        id: "{{ hardware }}"
+        task: ChangePasswordHardware
+        parameters: {password: "{{ hardware_password }}", updatePasswordOnDevice: false}
+        wait_sleep: 0.05
+    - name: ok client secret
+      milestone.xprotect.resource: {type: loginProviders, name: Secret IdP, properties: {clientSecret: "{{ client_secret }}"}}
     - name: ok events role
       ansible.builtin.import_role: {name: milestone.xprotect.user_defined_events}
       vars: {user_defined_events_list: [Door forced, Tamper alarm]}
@@ -78,6 +96,19 @@ PLAYBOOK = '''
     - {name: fail event blank, milestone.xprotect.user_defined_event: {name: "   ", password: "{{ wrong }}"}, ignore_errors: true}
     - {name: fail info bad id, milestone.xprotect.user_defined_event_info: {id: nope}, ignore_errors: true}
     - {name: fail ptz no preset, milestone.xprotect.ptz_task: {cameras: "{{ cameras }}", task: DefaultPtzPreset}, ignore_errors: true}
+    - name: fail resource wrong password
+      milestone.xprotect.resource: {type: cameras, items: "{{ cameras }}", password: "{{ wrong }}"}
+      ignore_errors: true
+    - name: fail task secret with an unknown parameter
+      milestone.xprotect.task:
+        type: hardware
+        id: "{{ hardware }}"
+        task: ChangePasswordHardware
+        parameters: {password: "{{ hardware_password }}", nope: 1}
+      ignore_errors: true
+    - name: fail client secret unknown field
+      milestone.xprotect.resource: {type: loginProviders, name: Secret IdP, properties: {clientSecret: "{{ client_secret }}", secrett: 1}}
+      ignore_errors: true
     - name: viewer events
       milestone.xprotect.user_defined_events: {events: [Viewer event], username: viewer, password: "{{ viewer }}"}
       ignore_errors: true
@@ -103,7 +134,8 @@ PLAYBOOK = '''
 #: Module tasks that must fail, in check mode and in apply mode.
 FAILING = ('fail login wrong password', 'fail login without user', 'fail cameras stale token', 'fail cameras token with a line break',
            'fail cameras wrong CA', 'fail event blank', 'fail info bad id', 'fail ptz no preset', 'fail events 500', 'fail ptz 500',
-           'fail info timeout')
+           'fail info timeout', 'fail resource wrong password', 'fail task secret with an unknown parameter',
+           'fail client secret unknown field')
 #: Only in apply mode: check mode writes and invokes nothing, so there is nothing to refuse or to fail.
 FAILING_WHEN_APPLIED = ('viewer events', 'fail ptz task error')
 #: The first module task of each role: it passes in the "ok" run of the role and fails with the wrong password.
@@ -143,9 +175,10 @@ def test_no_secret_in_output_results_files_or_logs(sim: SimulatorProcess, tmp_pa
     trustme.CA().cert_pem.write_to_path(str(wrong_ca))
     env = {'XPROTECT_USERNAME': 'secrets', 'XPROTECT_PASSWORD': PASSWORD, 'XPROTECT_RETRIES': '1',
            'RELIABILITY_WRONG_PASSWORD': WRONG_PASSWORD, 'RELIABILITY_VIEWER_PASSWORD': VIEWER_PASSWORD, 'RELIABILITY_STALE_TOKEN': stale,
+           'RELIABILITY_HARDWARE_PASSWORD': HARDWARE_PASSWORD, 'RELIABILITY_CLIENT_SECRET': CLIENT_SECRET,
            'ANSIBLE_LOG_PATH': str(out / 'ansible.log')}
     extra = {'cameras': site.default_cameras[:1], 'preset': site.default_preset, 'other_preset': others[0], 'out': str(out),
-             'wrong_ca': str(wrong_ca)}
+             'wrong_ca': str(wrong_ca), 'hardware': sim.api('GET', '/hardware')[1]['array'][0]['id']}
     run = run_playbook(sim, PLAYBOOK, check=check, diff=True, verbosity=4, extra_vars=extra, env=env)
     wait_idle(sim)
 
