@@ -107,7 +107,7 @@ def test_the_documented_return_matches_a_real_result(simulator):
     with open(os.path.join(ROOT, 'plugins', 'modules', 'ptz_task.py'), encoding='utf-8') as handle:
         source = handle.read()
     namespace: dict[str, t.Any] = {}
-    exec(compile(source.split('\nimport time', 1)[0], 'ptz_task.py', 'exec'), namespace)  # pylint: disable=exec-used
+    exec(compile(source.split('\nfrom ansible_collections', 1)[0], 'ptz_task.py', 'exec'), namespace)  # pylint: disable=exec-used
     returns = yaml.safe_load(namespace['RETURN'])
     run = run_playbook(simulator, play(ptz_task('default', cameras=[camera['id']], task='DefaultPtzPreset', preset=target['id']),
                                        ptz_task('device', cameras=[camera['id']], task='GetDevicePresets')))
