@@ -171,6 +171,40 @@ def ensure_tools_venv() -> str:
     return bindir
 
 
+def ensure_eda_venv() -> str:
+    """The environment of ansible-rulebook (the end-to-end rulebook test, the EDA bench); return its bin dir."""
+    venv = os.path.join(VENVS, 'eda')
+    bindir = os.path.join(venv, 'bin')
+    requirements = os.path.join(ROOT, 'tests', 'requirements', 'eda.txt')
+    digest = hashlib.sha256()
+    for path in (requirements, os.path.join(ROOT, 'extensions', 'eda', 'requirements.txt'), os.path.join(ROOT, 'simulator', 'requirements.txt')):
+        with open(path, 'rb') as handle:
+            digest.update(handle.read())
+    stamp = os.path.join(venv, '.requirements.sha256')
+    if os.path.exists(stamp) and open(stamp, encoding='utf-8').read() == digest.hexdigest():
+        return bindir
+    log('creating environment .venvs/eda: pip installs ansible-rulebook and drools-jpy (about a minute the first time)')
+    shutil.rmtree(venv, ignore_errors=True)
+    run([PROFILES[PRIMARY].python(), '-m', 'venv', venv])
+    run([os.path.join(bindir, 'python'), '-m', 'pip', 'install', '-qq', '--disable-pip-version-check', '-r', requirements])
+    with open(stamp, 'w', encoding='utf-8') as handle:
+        handle.write(digest.hexdigest())
+    return bindir
+
+
+def ensure_java() -> None:
+    """ansible-rulebook's Drools engine needs a Java 17 runtime; install Debian's where we may."""
+    if shutil.which('java') or os.environ.get('JAVA_HOME'):
+        return
+    if os.geteuid() == 0 and shutil.which('apt-get'):
+        log('installing openjdk-17-jre-headless (Debian package) for ansible-rulebook')
+        env = dict(os.environ, DEBIAN_FRONTEND='noninteractive')
+        run(['apt-get', 'update', '-qq'], env=env)
+        run(['apt-get', 'install', '-y', '-qq', 'openjdk-17-jre-headless'], env=env)
+        return
+    raise SystemExit('error: the rulebook test needs a Java 17 runtime: sudo apt install openjdk-17-jre-headless')
+
+
 def ensure_chromium() -> None:
     """The docs check renders a page in headless Chromium; install Debian's package where we may."""
     if shutil.which('chromium') or shutil.which('chromium-browser'):
@@ -277,6 +311,9 @@ def run_suites(profile: Profile, suites: list[str], pytest_args: list[str]) -> d
             import ecosystem  # pylint: disable=import-outside-toplevel
             ecosystem.main(ensure_tools_venv(), bindir, collections_root, staged, env)
         elif suite == 'integration':
+            if any('test_rulebook' in path or path == 'tests/integration' for path in test_paths(pytest_args, *profile.integration_paths)):
+                ensure_java()
+                env['XPROTECT_EDA_VENV'] = os.path.dirname(ensure_eda_venv())
             # The integration tests mostly wait (on ansible-playbook processes, the simulator's latency and task
             # times), so a few workers per core pay off; one file's tests stay on one worker (module fixtures).
             workers = os.environ.get('XPROTECT_TEST_WORKERS', '3')

@@ -40,9 +40,10 @@ def eda_bin() -> str:
 def require_rulebook() -> str:
     bindir = eda_bin()
     if not os.path.exists(os.path.join(bindir, 'ansible-rulebook')):
-        pytest.skip(f'ansible-rulebook is not installed in {bindir} (pip install -r tests/requirements/eda.txt into it)')
+        pytest.fail(f'ansible-rulebook is not installed in {bindir}: make test sets it up (python3 scripts/dev.py test); by hand, '
+                    'pip install -r tests/requirements/eda.txt into it')
     if shutil.which('java') is None and not os.environ.get('JAVA_HOME'):
-        pytest.skip('ansible-rulebook needs a Java 17 runtime (apt-get install -y openjdk-17-jre-headless)')
+        pytest.fail('ansible-rulebook needs a Java 17 runtime: make test installs it where it may (apt-get install -y openjdk-17-jre-headless)')
     return bindir
 
 
