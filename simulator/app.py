@@ -11,7 +11,7 @@ import logging
 
 from aiohttp import web
 
-from . import controls, idp, res_alarms, res_cameras, res_events, res_events_api, res_presets, res_tasks, websocket
+from . import controls, idp, res_alarms, res_cameras, res_events, res_events_api, res_generic, res_presets, res_tasks, websocket
 from .faults import Rule
 from .responses import FORBIDDEN_TEXT, ApiError, error_response, html_not_found, json_response
 from .rest import REST_PREFIX, WRITE_METHODS, RestRequest, Router, split_segments, template_for
@@ -30,6 +30,7 @@ def build_router() -> Router:
     router = Router()
     for module in (res_events, res_cameras, res_presets, res_tasks, res_events_api, res_alarms):
         module.register(router)
+    res_generic.register(router)  # last: every other path of the OpenAPI document, without replacing a curated route
     return router
 
 
@@ -75,6 +76,7 @@ async def rest_dispatch(request: web.Request, state: SimState) -> web.Response:
         if method in WRITE_METHODS and user.role == "operator":
             raise ApiError(403, FORBIDDEN_TEXT)
         segments = split_segments(request.path)
+        res_generic.missing_type(state.config, segments)
         handler = ROUTER.resolve(method, segments)
         rest_request = RestRequest(state=state, raw=request, method=method, ids=segments[1::2], user=user,
                                    query=list(request.query.items()))

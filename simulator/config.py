@@ -56,6 +56,7 @@ class SimConfig:  # pylint: disable=too-many-instance-attributes
     legacy_cleanup_400: bool = False
     filter_case: str = "insensitive"
     read_only_fields: str = "changed"
+    missing_types: tuple[str, ...] = ()
     events_api: bool = True
     event_retention_days: float = 30.0
     ws_resume_seconds: float = 30.0
@@ -193,6 +194,9 @@ def build_parser() -> argparse.ArgumentParser:
     rest.add_argument("--read-only-fields", choices=("changed", "any", "ignore"), default="changed",
                       help="PUT/PATCH bodies with read-only fields: 400 if a value differs from the current one (default), "
                            "400 whenever present, or silently ignore")
+    rest.add_argument("--missing-types", metavar="TYPE[,TYPE...]", default="",
+                      help="resource types of the OpenAPI document this server lacks, as an older XProtect does: they answer "
+                           "404 Unknown resource (e.g. evidenceLockProfiles,registeredServices)")
 
     live = parser.add_argument_group("events, alarms and the Events and State WebSocket")
     live.add_argument("--events-api", dest="events_api", action="store_true", default=True,
@@ -226,4 +230,20 @@ def config_from_args(argv: Sequence[str] | None = None) -> SimConfig:
         windows[user.name.lower()] = user  # Windows names are case-insensitive: a later one replaces an earlier one
     values["windows_users"] = tuple(windows.values())
     values["gateway_urls"] = tuple(values["gateway_urls"])
+    values["missing_types"] = _missing_types(parser, args.missing_types)
     return SimConfig(**values)
+
+
+def _missing_types(parser: argparse.ArgumentParser, text: str) -> tuple[str, ...]:
+    """``--missing-types a,b``: type names of the OpenAPI document, compared case-insensitively, in their documented spelling."""
+    from .schema import TABLES  # pylint: disable=import-outside-toplevel  # the tables only when the switch is used
+
+    names = set()
+    for name in (part.strip() for part in text.split(",")):
+        if not name:
+            continue
+        canonical = TABLES.canonical(name)
+        if canonical is None:
+            parser.error(f"--missing-types: {name} is not a resource type of the OpenAPI document")
+        names.add(canonical)
+    return tuple(sorted(names))

@@ -16,6 +16,7 @@ from aiohttp import web
 
 from .config import User
 from .responses import ApiError, bad_request, json_response
+from .schema import TABLES
 from .state import SimState
 
 REST_PREFIX = "/api/rest/v1"
@@ -25,6 +26,7 @@ WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 CANONICAL = {name.lower(): name for name in ("userDefinedEvents", "cameras", "ptzPresets", "cameraGroups", "hardware", "sites", "tasks",
                                              "events", "eventTypes", "stateGroups", "analyticsEvents", "alarms", "alarmStates",
                                              "alarmPriorities", "alarmDefinitions")}
+CANONICAL.update({name.lower(): name for name in TABLES.types if name.lower() not in CANONICAL})  # every type of the OpenAPI document
 # Query parameters with a meaning of their own; every other key is a property filter (OAS "Filters").
 RESERVED_QUERY = {"disabled", "resources", "tasks", "task", "nodata", "definitions", "language", "page", "size", "includechildren"}
 # Collections that belong to other APIs of the gateway (bookmarks-rest/v1, evidencelocks-rest/v1): the Config API
@@ -115,6 +117,11 @@ class Router:
         shape = tuple(part if part == ID else part.lower() for part in template.strip("/").split("/"))
         self.routes.setdefault(shape, {})[method.upper()] = handler
 
+    def has(self, method: str, template: str) -> bool:
+        """Whether ``METHOD name/{id}/...`` already has a handler."""
+        shape = tuple(part if part == ID else part.lower() for part in template.strip("/").split("/"))
+        return method.upper() in self.routes.get(shape, {})
+
     def resolve(self, method: str, segments: list[str]) -> Handler:
         """The handler for a request, or the gateway's 404/400 for unknown resources and methods."""
         shape = shape_of(segments)
@@ -147,7 +154,8 @@ def single(req: RestRequest, obj: dict[str, Any], *, tasks: Iterable[dict[str, s
     if req.flag("tasks"):
         body["tasks"] = list(tasks)
     if req.flag("resources"):
-        body["resources"] = list(resources)
+        missing = req.state.config.missing_types
+        body["resources"] = [resource for resource in resources if resource.get("type") not in missing]
     if req.flag("definitions") and definitions is not None:
         body["definitions"] = definitions
     return json_response(body)

@@ -1,4 +1,5 @@
-"""Deterministic seed data: one site, the built-in System events, cameras, presets and camera groups.
+"""Deterministic seed data: one site, the built-in System events, cameras, presets and camera groups (the rest of the
+site is ``seed_site.py``'s).
 
 Everything is drawn from ``random.Random(seed)`` in a fixed order, so the same ``--seed`` and
 ``--cameras`` always give the same ids, names and presets (tests and benchmarks depend on it).
@@ -12,6 +13,7 @@ import datetime
 import random
 from typing import Any
 
+from .seed_site import populate as populate_site
 from .store import SYSTEM_EVENTS, DevicePreset, Store, make_event, make_preset, path_ref
 from .util import RESERVED_DATE, format_timestamp, guid
 
@@ -199,6 +201,8 @@ def build_store(seed: int, cameras: int, product_version: str = "25.1.1804.0") -
     top_groups.append(ident)
     top_groups.sort(key=lambda gid: groups[gid]["name"])
 
-    return Store(site=site, storages=storages, events=events, system_event_ids=frozenset(ident for ident, _name in SYSTEM_EVENTS),
-                 cameras=camera_map, hardware_cameras=hardware_cameras, presets=presets, device_presets=device_presets,
-                 groups=groups, group_cameras=group_cameras, group_children=group_children, top_groups=top_groups)
+    store = Store(site=site, storages=storages, events=events, system_event_ids=frozenset(ident for ident, _name in SYSTEM_EVENTS),
+                  cameras=camera_map, hardware_cameras=hardware_cameras, presets=presets, device_presets=device_presets,
+                  groups=groups, group_cameras=group_cameras, group_children=group_children, top_groups=top_groups)
+    populate_site(store, seed)  # recording servers, hardware, the other devices and every other type, around the cameras
+    return store

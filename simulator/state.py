@@ -10,6 +10,7 @@ from .idp import TokenService
 from .live import LiveState
 from .ntlm import GssChannelBindings, WindowsAuth
 from .seed import build_store
+from .seed_site import share_live
 from .stats import Stats
 from .store import Store
 from .tasks import TaskRegistry
@@ -34,6 +35,7 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         self.next_session_id = 1
         # Events, alarms and WebSocket sessions (live.py).
         self.live = LiveState(config, self.store)
+        share_live(self.store, self.live)  # the Config API serves live.py's event types and alarm definitions too
 
     def reset(self, stats_only: bool = False) -> None:
         """``POST /_simulator/reset``: seed data, tasks, tokens, faults and counters back to start."""
@@ -50,6 +52,7 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         self.next_session_id = 1
         self.live.close()
         self.live = LiveState(self.config, self.store)
+        share_live(self.store, self.live)
 
     @property
     def task_seconds(self) -> float:

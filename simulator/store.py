@@ -85,6 +85,17 @@ class Store:  # pylint: disable=too-many-instance-attributes
     group_children: dict[str, list[str]]
     top_groups: list[str]
     clock: Callable[[], str] = utc_now
+    # Every type of the OpenAPI document (seed_site.py, res_generic.py): objects by type and id (the curated maps above
+    # are the same dicts: objects["cameras"] is cameras), group members and subgroups by group id (members and
+    # subgroups are group_cameras and group_children, extended to every kind of group), top-level groups by type,
+    # derived child ids by "<parent id>/<type>", built-in objects (id -> the 400 text of a DELETE) and write-only values.
+    objects: dict[str, dict[str, dict[str, Any]]] = dataclasses.field(default_factory=dict)
+    members: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    subgroups: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    top: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    derived: dict[str, list[str]] = dataclasses.field(default_factory=dict)
+    builtin: dict[str, str] = dataclasses.field(default_factory=dict)
+    secrets: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
 
     @property
     def site_id(self) -> str:
@@ -93,6 +104,8 @@ class Store:  # pylint: disable=too-many-instance-attributes
 
     def storage_ids(self) -> set[str]:
         """Ids of the recording storages a camera may reference."""
+        if "storages" in self.objects:
+            return set(self.objects["storages"])
         return {storage["id"] for storage in self.storages}
 
     def touch(self, obj: dict[str, Any]) -> None:
