@@ -717,6 +717,9 @@ def read_resources(module: t.Any) -> dict[str, t.Any]:
     ident, name = params['id'], params['name']
     if ident is not None and not is_id(ident) and rtype.scope != 'singleton':
         raise InputError(f'id must be a GUID such as {EXAMPLE_GUID}, not {ident!r}')
+    if name is not None and not name.strip():
+        # usually an unset variable: ignoring it would return every object of the type
+        raise InputError('name is empty; leave it out to read every object of the type, or give a name or pattern')
     query = filter_query(params['filters'])
     reader = Reader(module.client)
     parent = reader.parent(params['parent'], rtype)

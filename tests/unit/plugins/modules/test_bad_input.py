@@ -29,11 +29,15 @@ from ansible_collections.milestone.xprotect.plugins.modules import (
     camera_info,
     login,
     ptz_task,
+    resource,
+    resource_info,
+    task,
     user_defined_event,
     user_defined_event_info,
     user_defined_events,
 )
 
+from ansible_collections.milestone.xprotect.plugins.module_utils._resource_types import RESOURCE_TYPES
 from ansible_collections.milestone.xprotect.tests.unit.plugins.fake_gateway import FakeGateway
 from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_args import patch_module_args
 
@@ -50,7 +54,13 @@ MODULES = {
     'user_defined_event_info': user_defined_event_info.main,
     'camera_info': camera_info.main,
     'ptz_task': ptz_task.main,
+    'resource': resource.main,
+    'resource_info': resource_info.main,
+    'task': task.main,
 }
+CAMERA_ID = '0a1b2c3d-0000-4000-8000-000000000001'
+TYPE_NAMES = {name.lower() for name in RESOURCE_TYPES}
+CAMERA_FIELDS = set(RESOURCE_TYPES['cameras']['fields'])
 #: Valid arguments of each module: a case replaces some of them with something invalid.
 VALID = {
     'login': {},
@@ -59,6 +69,10 @@ VALID = {
     'user_defined_event_info': {'name': 'Door forced'},
     'camera_info': {'name': 'Lobby*'},
     'ptz_task': {'cameras': ['Lobby 0001 PTZ'], 'task': 'DefaultPtzPreset', 'preset': 'Home'},
+    'resource': {'type': 'userDefinedEvents', 'name': 'Door forced'},
+    'resource_info': {'type': 'cameras', 'name': 'Lobby*'},
+    'task': {'type': 'ptzPresets', 'parent': {'type': 'cameras', 'id': CAMERA_ID}, 'task': 'GetDevicePresets',
+             'parameters': {'sessionDataId': 0}},
 }
 
 
@@ -225,6 +239,45 @@ MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
         text.filter(lambda value: value not in ('fail', 'skip')).map(lambda value: {'missing_preset': value}),
         st.just({'cameras': _UNSET}),
     ),
+    'resource': st.one_of(
+        st.one_of(blank, text.filter(lambda value: value.strip().lower() not in TYPE_NAMES)).map(lambda value: {'type': value}),
+        st.tuples(text.filter(lambda value: value not in CAMERA_FIELDS and value.strip()), text).map(
+            lambda pair: {'type': 'cameras', 'name': _UNSET, 'id': CAMERA_ID, 'properties': {pair[0]: pair[1]}}),
+        st.sampled_from(['ptzEnabled', 'channel', 'createdDate', 'lastModified', 'id']).map(
+            lambda field: {'type': 'cameras', 'name': _UNSET, 'id': CAMERA_ID, 'properties': {field: 'x'}}),
+        not_guid.map(lambda ident: {'type': 'timeProfiles', 'name': _UNSET, 'id': ident}),
+        blank.map(lambda name: {'name': name}),
+        st.just({'type': 'cameras', 'name': _UNSET, 'id': CAMERA_ID, 'state': 'absent'}),
+        st.just({'type': 'settings', 'name': 'Camera settings'}),
+        st.just({'purge': True}),
+        st.just({'parent': {'type': 'cameras', 'name': 'x'}, 'type': 'storages'}),
+        st.one_of(st.just({'type': 'recordingServers'}), st.just({'name': 'x'}), st.dictionaries(text, text, max_size=1)).map(
+            lambda parent: {'type': 'storages', 'parent': parent}),
+        st.lists(st.one_of(blank, st.fixed_dictionaries({'colour': text}), st.fixed_dictionaries({'name': text, 'state': text.filter(
+            lambda value: value not in ('present', 'absent'))})), min_size=1, max_size=3).map(lambda items: {'name': _UNSET, 'items': items}),
+        text.filter(lambda value: value not in ('on_create', 'always')).map(lambda value: {'update_secrets': value}),
+    ),
+    'resource_info': st.one_of(
+        st.one_of(blank, text.filter(lambda value: value.strip().lower() not in TYPE_NAMES)).map(lambda value: {'type': value}),
+        not_guid.map(lambda ident: {'id': ident, 'name': _UNSET}),
+        blank.map(lambda name: {'name': name}),
+        st.sampled_from(['beginsWith', 'like', 'equals', 'endsWith']).map(lambda operator: {'filters': {'name': f'{operator}:x'}}),
+        text.filter(lambda value: value not in ('definitions', 'tasks', 'resources')).map(lambda value: {'include': [value]}),
+    ),
+    'task': st.one_of(
+        blank.map(lambda name: {'task': name}),
+        st.just({'steps': 'first', 'wait': False}),
+        bad_seconds.map(lambda seconds: {'wait_timeout': seconds}),
+        st.one_of(st.integers(max_value=0), st.integers(min_value=65)).map(lambda number: {'concurrency': number}),
+        st.sampled_from(['-1', '101%', 'nan%', 'ten']).map(lambda value: {'failure_tolerance': value}),
+        st.just({'targets': [{'type': 'hardware', 'name': 'x'}]}),
+        st.just({'type': _UNSET, 'parent': _UNSET}),
+        st.just({'type': _UNSET, 'parent': _UNSET, 'targets': []}),
+        st.one_of(blank, text.filter(lambda value: value.strip().lower() not in TYPE_NAMES)).map(lambda value: {'type': value}),
+        st.lists(st.one_of(st.fixed_dictionaries({'name': text}), st.fixed_dictionaries({'type': text, 'colour': text})), min_size=1,
+                 max_size=2).map(lambda targets: {'type': _UNSET, 'parent': _UNSET, 'targets': targets}),
+        text.filter(lambda value: value not in ('all', 'first')).map(lambda value: {'steps': value}),
+    ),
 }
 
 
@@ -266,6 +319,10 @@ ARBITRARY = {
     'camera_info': st.tuples(any_text, st.one_of(st.just(_UNSET), any_text)).map(lambda pair: {'name': pair[0], 'camera_group': pair[1]}),
     'ptz_task': st.tuples(st.lists(any_text, min_size=1, max_size=3), any_text, any_text).map(
         lambda case: {'cameras': case[0], 'task': case[1], 'preset': case[2]}),
+    'resource': st.tuples(any_text, any_text).map(lambda pair: {'name': pair[0], 'properties': {'description': pair[1]}}).map(
+        lambda case: dict(case, type='userDefinedEvents', properties=None)),
+    'resource_info': st.tuples(any_text, any_text).map(lambda pair: {'name': pair[0], 'filters': {'description': pair[1]}}),
+    'task': any_text.map(lambda name: {'task': name}),
 }
 
 
