@@ -110,6 +110,19 @@ def check_execution_environment(tools: str, collections_root: str, env: dict[str
     if missing:
         raise SystemExit(f'error: ansible-builder introspect did not find {missing} in meta/execution-environment.yml:\n{introspected}')
     log(f'execution environment: build context in {context}; introspection finds {", ".join(wanted)}')
+    # the decision environment of the Event-Driven Ansible controller, beside it
+    de_context = os.path.join(OUTPUT, 'de-context')
+    shutil.rmtree(de_context, ignore_errors=True)
+    run([os.path.join(tools, 'ansible-builder'), 'create', '-f', os.path.join(ROOT, 'docs', 'ee', 'decision-environment.yml'),
+         '--context', de_context, '--output-filename', 'Containerfile'], cwd=ROOT, env=env)
+    with open(os.path.join(de_context, 'Containerfile'), encoding='utf-8') as handle:
+        containerfile_text = handle.read()
+    with open(os.path.join(de_context, '_build', 'requirements.txt'), encoding='utf-8') as handle:
+        python_requirements = handle.read()
+    if 'ansible-rulebook' not in python_requirements or 'java-17' not in containerfile_text + open(
+            os.path.join(de_context, '_build', 'bindep.txt'), encoding='utf-8').read():
+        raise SystemExit(f'error: the decision environment in {de_context} lacks ansible-rulebook or the Java runtime')
+    log(f'decision environment: build context in {de_context} (ansible-rulebook, Java 17)')
 
 
 def check_release(test_bin: str, env: dict[str, str]) -> None:
