@@ -461,6 +461,9 @@ def manage_resource(module: t.Any) -> dict[str, t.Any]:
     _check_verbs(rtype, parent, state=state)
     properties = reader.references(rtype, properties, 'properties')
     kind = rtype.kind(parent)
+    if rtype.collection_path(parent) is None and rtype.scope != 'singleton' and ident is None and rtype.entry['parents']:
+        parents = ', '.join(entry['type'] for entry in rtype.entry['parents'])
+        raise InputError(f'{rtype.name} live under another object: give parent (one of the types {parents}), or id to address one directly')
     if rtype.scope == 'singleton' or rtype.collection_path(parent) is None:
         return _manage_singleton(module, rtype, reader, parent, ident, properties, update_secrets)
     existing = reader.list(rtype, parent)
