@@ -132,7 +132,12 @@ def test_with_unique_names_on_the_server_concurrent_runs_never_duplicate(simulat
     with concurrent.futures.ThreadPoolExecutor(max_workers=RUNS) as pool:
         outcomes = list(pool.map(lambda _index: run_logic(sim), range(RUNS)))
     names = sorted(event['name'] for event in server_events(sim))
-    assert names == DECLARED, 'the server refused every duplicate, and every declared name was created by someone'
+    assert len(names) == len(set(names)), 'the server refused every duplicate'
+    assert set(DECLARED) <= set(names), 'every declared name was created by someone'
+    # creates go 16 at a time, so every run may lose one race and stop before its deletes; the next run purges
+    stale = set(names) - set(DECLARED)
+    assert stale <= {'Load stale 1', 'Load stale 2'}
+    assert not stale or all(error is not None for _progress, error in outcomes), 'a run that finished purged the stale events'
     for progress, error in outcomes:
         if error is not None:
             assert isinstance(error, BadRequestError) and 'already exists' in str(error), str(error)
@@ -140,4 +145,8 @@ def test_with_unique_names_on_the_server_concurrent_runs_never_duplicate(simulat
     assert sum(len(progress.created) for progress, _error in outcomes) == len(NAMES)
     args = dict(server_url=sim.url, username='admin', password='admin', ca_path=sim.ca_file, events=EVENTS, purge=True)
     again = run_module(user_defined_events.main, args)
-    assert not again.failed and again.changed is False, again.result
+    assert not again.failed and again.changed is bool(stale), again.result
+    assert sorted(event['name'] for event in server_events(sim)) == DECLARED
+    if stale:
+        last = run_module(user_defined_events.main, args)
+        assert not last.failed and last.changed is False, last.result
