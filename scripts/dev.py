@@ -19,6 +19,7 @@ copy of the collection under ``$TMPDIR/milestone-xprotect-build-<hash>/<name>/an
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import dataclasses
 import glob
 import hashlib
@@ -28,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import typing as t
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -303,7 +305,8 @@ def run_suites(profile: Profile, suites: list[str], pytest_args: list[str]) -> d
             run([os.path.join(bindir, 'ansible-test'), 'units', '--venv', '--requirements', '--python', python_version, '--color', 'no'],
                 cwd=staged, env=env)
         elif suite == 'pytest-units':
-            run([os.path.join(bindir, 'python'), '-m', 'pytest', '--ansible-unit-inject-only'] + test_paths(pytest_args, 'tests/unit'),
+            run([os.path.join(bindir, 'python'), '-m', 'pytest', '-p', 'no:cacheprovider', '--ansible-unit-inject-only']
+                + test_paths(pytest_args, 'tests/unit'),
                 cwd=ROOT, env=env)
         elif suite == 'ecosystem':
             ensure_chromium()
@@ -317,7 +320,8 @@ def run_suites(profile: Profile, suites: list[str], pytest_args: list[str]) -> d
             # The integration tests mostly wait (on ansible-playbook processes, the simulator's latency and task
             # times), so a few workers per core pay off; one file's tests stay on one worker (module fixtures).
             workers = os.environ.get('XPROTECT_TEST_WORKERS', '3')
-            run([os.path.join(bindir, 'python'), '-m', 'pytest', '-p', 'no:pytest-ansible', '-n', workers, '--dist', 'loadfile']
+            run([os.path.join(bindir, 'python'), '-m', 'pytest', '-p', 'no:pytest-ansible', '-p', 'no:cacheprovider', '-n', workers,
+                 '--dist', 'loadfile']
                 + test_paths(pytest_args, *profile.integration_paths), cwd=ROOT, env=env)
         timings[suite] = time.monotonic() - started
     return timings
@@ -328,11 +332,62 @@ def command_test(args: argparse.Namespace) -> None:
     unknown = sorted(set(suites) - set(ALL_SUITES))
     if unknown:
         raise SystemExit(f'error: unknown suite(s) {", ".join(unknown)}; choose from {", ".join(ALL_SUITES)}')
+    if not args.profile and not args.only and not args.pytest_args and not os.environ.get('XPROTECT_TEST_SERIAL'):
+        test_in_two_lanes()
+        return
     report = []
     for name in args.profile or DEFAULT_PROFILES:
         timings = run_suites(PROFILES[name], suites, args.pytest_args)
         report.extend(f'{name:10} {suite:13} {seconds:7.1f} s' for suite, seconds in timings.items())
     log('all test suites passed:\n' + '\n'.join(report))
+
+
+#: The whole matrix in two lanes that run side by side: the primary profile's integration tests (which mostly wait on
+#: playbook processes, the simulators' latency and task times), and everything else one after another.
+LANE_ONE = (('core2.19', 'integration'),)
+LANE_TWO = (('core2.19', 'sanity,pytest-units,ecosystem'), ('core2.21', 'sanity,units,integration'), ('core2.16', 'sanity,units,integration'))
+
+
+def test_in_two_lanes() -> None:
+    """``make test``: the environments first (created side by side), then the two lanes; a failure in either fails the run."""
+    started = time.monotonic()
+    ensure_java()
+    ensure_chromium()
+    jobs = [lambda profile=profile: ensure_venv(profile) for profile in (PROFILES[name] for name in DEFAULT_PROFILES)]
+    jobs += [ensure_tools_venv, ensure_eda_venv]
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
+    log(f'environments ready in {time.monotonic() - started:.0f} s; running the two test lanes')
+    script = os.path.abspath(__file__)
+    os.makedirs(os.path.join(ROOT, 'tests', 'output'), exist_ok=True)
+    lane_two_log = os.path.join(ROOT, 'tests', 'output', 'test-lane-two.log')
+    env = dict(os.environ, XPROTECT_TEST_SERIAL='1')
+    # lane two stages its copies elsewhere: both lanes have a core2.19 copy
+    env_two = dict(env, XPROTECT_BUILD_DIR=BUILD + '-lane-two')
+
+    def lane(steps: tuple[tuple[str, str], ...], lane_env: dict[str, str], output: t.Any) -> list[tuple[str, int, float]]:
+        outcomes = []
+        for profile, only in steps:
+            begin = time.monotonic()
+            code = subprocess.run([sys.executable, script, 'test', '--profile', profile, '--only', only], cwd=ROOT, env=lane_env,
+                                  stdout=output, stderr=subprocess.STDOUT if output is not None else None, check=False).returncode
+            outcomes.append((f'{profile} {only}', code, time.monotonic() - begin))
+        return outcomes
+
+    with open(lane_two_log, 'w', encoding='utf-8') as handle:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
+            two = pool.submit(lane, LANE_TWO, env_two, handle)
+            one = pool.submit(lane, LANE_ONE, env, None)
+            outcomes = one.result() + two.result()
+    with open(lane_two_log, encoding='utf-8') as handle:
+        sys.stdout.write(handle.read())
+    sys.stdout.flush()
+    report = '\n'.join(f'{name:45} {"passed" if code == 0 else "FAILED":7} {seconds:7.1f} s' for name, code, seconds in outcomes)
+    log(f'test lanes ({time.monotonic() - started:.0f} s in all, environments included):\n{report}')
+    failed = [name for name, code, _seconds in outcomes if code != 0]
+    if failed:
+        raise SystemExit(f'error: test suites failed: {", ".join(failed)} (lane two\'s output is in {os.path.relpath(lane_two_log, ROOT)})')
 
 
 def command_demo(args: argparse.Namespace) -> None:
