@@ -70,6 +70,7 @@ from ._tasks import (  # noqa: F401  # pylint: disable=unused-import  # the stat
     WaitOptions,
     check_wait_options,
     fleet_advice,
+    fleet_option_problems,
     fleet_totals,
     run_fleet,
     task_reference_id,
@@ -304,7 +305,8 @@ class PtzRunner:
                             for task in offered)
         raise PtzError(f"the camera does not offer the task '{self.job.task}'; it offers: {listing or 'no PTZ preset tasks'}")
 
-    def _default_preset(self, run: CameraRun, start: float) -> None:
+    def _find_preset(self, run: CameraRun) -> tuple[list[dict[str, t.Any]], t.Mapping[str, t.Any] | None]:
+        """The camera's presets and the job's preset among them; None (the camera skipped) when it lacks it and that is allowed."""
         presets = read_ptz_presets(self.client, run.camera)
         run.preset_names = [preset_name(preset) for preset in presets]
         try:
@@ -313,8 +315,14 @@ class PtzRunner:
             if self.job.missing_preset != 'skip':
                 raise
             run.status, run.error = SKIPPED, self.client.redact(str(error))
-            return
+            return presets, None
         run.preset = {'id': preset_id(preset), 'name': preset_name(preset)}
+        return presets, preset
+
+    def _default_preset(self, run: CameraRun, start: float) -> None:
+        presets, preset = self._find_preset(run)
+        if preset is None:
+            return
         run.before = default_preset_name(presets)
         if preset.get('defaultPreset') is True:
             run.status, run.after = UNCHANGED, run.before
@@ -329,16 +337,9 @@ class PtzRunner:
         run.status, run.changed = (CHANGED if finished else STARTED), True
 
     def _goto(self, run: CameraRun, start: float) -> None:
-        presets = read_ptz_presets(self.client, run.camera)
-        run.preset_names = [preset_name(preset) for preset in presets]
-        try:
-            preset = resolve_preset(presets, t.cast(str, self.job.preset))
-        except PresetMissingError as error:
-            if self.job.missing_preset != 'skip':
-                raise
-            run.status, run.error = SKIPPED, self.client.redact(str(error))
+        _presets, preset = self._find_preset(run)
+        if preset is None:
             return
-        run.preset = {'id': preset_id(preset), 'name': preset_name(preset)}
         path = f'{presets_path(run.camera)}/{quote(preset_id(preset), safe="")}'
         offered = self.client.list_tasks(path, action=f'read the tasks of preset {preset_name(preset)!r} of camera {describe(run.camera)}')
         if not any(str(task.get('id', '')).lower() == GOTO.lower() for task in offered):
@@ -471,13 +472,7 @@ def job_from_params(params: t.Mapping[str, t.Any], check_mode: bool) -> tuple[Pt
                  wait_sleep=params['wait_sleep'], cleanup=params['cleanup'], check_mode=check_mode,
                  missing_preset=params['missing_preset'])
     problems = job.problems()
-    if not 1 <= params['concurrency'] <= MAX_CONCURRENCY:
-        problems.append(f"concurrency must be between 1 and {MAX_CONCURRENCY}, not {params['concurrency']}")
-    tolerance = FailureTolerance()
-    try:
-        tolerance = FailureTolerance.parse(params['failure_tolerance'])
-    except ValueError as error:
-        problems.append(str(error))
+    tolerance = fleet_option_problems(params, MAX_CONCURRENCY, problems)
     cameras = [camera for camera in params['cameras'] if camera and camera.strip()]
     if not params['cameras']:
         problems.append('cameras is an empty list, so there is nothing to do; when the list comes from camera_info, its selection '

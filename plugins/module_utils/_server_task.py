@@ -36,6 +36,7 @@ from ._tasks import (
     WaitOptions,
     check_wait_options,
     fleet_advice,
+    fleet_option_problems,
     fleet_totals,
     run_fleet,
 )
@@ -114,13 +115,7 @@ def check_job(params: t.Mapping[str, t.Any]) -> tuple[list[str], FailureToleranc
     if params['steps'] == 'first' and not params['wait']:
         problems.append('steps=first needs wait=true: the session id of the first step comes from the finished task')
     problems += check_wait_options(params['wait_timeout'], params['wait_sleep'])
-    if not 1 <= params['concurrency'] <= MAX_CONCURRENCY:
-        problems.append(f"concurrency must be between 1 and {MAX_CONCURRENCY}, not {params['concurrency']}")
-    tolerance = FailureTolerance()
-    try:
-        tolerance = FailureTolerance.parse(params['failure_tolerance'])
-    except ValueError as error:
-        problems.append(str(error))
+    tolerance = fleet_option_problems(params, MAX_CONCURRENCY, problems)
     if params['targets'] is not None and (params['type'] or params['id'] or params['name'] is not None):
         problems.append('targets replaces type, id and name: give either targets, or one object with type and id or name')
     if params['targets'] is None and not params['type']:

@@ -373,6 +373,17 @@ class FailureTolerance:
         return f'{self.amount:g}%' if self.percent else f'{int(self.amount)}'
 
 
+def fleet_option_problems(params: t.Mapping[str, t.Any], max_concurrency: int, problems: list[str]) -> FailureTolerance:
+    """Check ``concurrency`` and ``failure_tolerance`` (appending to ``problems``); return the tolerance."""
+    if not 1 <= params['concurrency'] <= max_concurrency:
+        problems.append(f"concurrency must be between 1 and {max_concurrency}, not {params['concurrency']}")
+    try:
+        return FailureTolerance.parse(params['failure_tolerance'])
+    except ValueError as error:
+        problems.append(str(error))
+        return FailureTolerance()
+
+
 class ServerGoneGuard:
     """Stops a fleet from starting new targets once the server is clearly gone.
 
