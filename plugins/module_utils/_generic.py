@@ -225,6 +225,7 @@ def register_secrets(module: t.Any, rtype: ResourceType, properties: t.Any) -> N
         if field in rtype.secrets() or any(word in str(field).lower() for word in SECRET_WORDS):
             module.add_secret(value if isinstance(value, str) else None)
 
+
 def check_properties(rtype: ResourceType, properties: t.Any, where: str) -> dict[str, t.Any]:
     """Unknown and read-only fields fail before any request, naming the writable ones."""
     if properties is None:

@@ -566,6 +566,7 @@ def _resources_read(_sim: SimulatorProcess, site: Site, run: ModuleRun) -> list[
     resources = run.result.get('resources') or []
     return [] if len(resources) == site.ptz_count else [f'resource_info returned {len(resources)} PTZ cameras, the site has {site.ptz_count}']
 
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario('login', login.main, (LOGIN,), lambda site: {}, done=_login_done, returns_token=True),
     Scenario('camera_info', camera_info.main, (LOGIN, CAMERAS_LIST), lambda site: {'ptz_only': True, 'include': ['ptz_presets']},
