@@ -12,6 +12,7 @@ import logging
 from aiohttp import web
 
 from . import controls, idp, res_alarms, res_cameras, res_events, res_events_api, res_generic, res_presets, res_tasks, websocket
+from . import res_groups
 from .faults import Rule
 from .responses import FORBIDDEN_TEXT, ApiError, error_response, html_not_found, json_response
 from .rest import REST_PREFIX, WRITE_METHODS, RestRequest, Router, split_segments, template_for
@@ -30,6 +31,7 @@ def build_router() -> Router:
     router = Router()
     for module in (res_events, res_cameras, res_presets, res_tasks, res_events_api, res_alarms):
         module.register(router)
+    res_groups.register(router)  # subgroup creates (--subgroup-create): a path the document does not have
     res_generic.register(router)  # last: every other path of the OpenAPI document, without replacing a curated route
     return router
 

@@ -57,6 +57,7 @@ class SimConfig:  # pylint: disable=too-many-instance-attributes
     filter_case: str = "insensitive"
     read_only_fields: str = "changed"
     missing_types: tuple[str, ...] = ()
+    subgroup_create: str = "post-child"
     events_api: bool = True
     event_retention_days: float = 30.0
     ws_resume_seconds: float = 30.0
@@ -194,6 +195,9 @@ def build_parser() -> argparse.ArgumentParser:
     rest.add_argument("--read-only-fields", choices=("changed", "any", "ignore"), default="changed",
                       help="PUT/PATCH bodies with read-only fields: 400 if a value differs from the current one (default), "
                            "400 whenever present, or silently ignore")
+    rest.add_argument("--subgroup-create", choices=("post-child", "unsupported"), default="post-child",
+                      help="POST {kind}Groups/{id}/{kind}Groups creates a subgroup (default), or answers 400 Unknown request: the "
+                           "document shows no create below a group")
     rest.add_argument("--missing-types", metavar="TYPE[,TYPE...]", default="",
                       help="resource types of the OpenAPI document this server lacks, as an older XProtect does: they answer "
                            "404 Unknown resource (e.g. evidenceLockProfiles,registeredServices)")

@@ -27,7 +27,8 @@ WRONG_PASSWORD = 'Wr0ng:Zq7 pässwörd'
 VIEWER_PASSWORD = 'V1ewer\'s pässwörd!'
 HARDWARE_PASSWORD = 'Hw-Zq7 "device" pässwörd'
 CLIENT_SECRET = 'cl1ent-Zq7-secret-value'
-SECRETS = (PASSWORD, WRONG_PASSWORD, VIEWER_PASSWORD, HARDWARE_PASSWORD, CLIENT_SECRET)
+BASIC_USER_PASSWORD = 'Bu-Zq7 "guard" pässwörd'
+SECRETS = (PASSWORD, WRONG_PASSWORD, VIEWER_PASSWORD, HARDWARE_PASSWORD, CLIENT_SECRET, BASIC_USER_PASSWORD)
 
 PLAYBOOK = '''
 - hosts: localhost
@@ -39,6 +40,7 @@ PLAYBOOK = '''
     stale: "{{ lookup('env', 'RELIABILITY_STALE_TOKEN') }}"
     hardware_password: "{{ lookup('env', 'RELIABILITY_HARDWARE_PASSWORD') }}"
     client_secret: "{{ lookup('env', 'RELIABILITY_CLIENT_SECRET') }}"
+    basic_user_password: "{{ lookup('env', 'RELIABILITY_BASIC_USER_PASSWORD') }}"
     ptz: {cameras: "{{ cameras }}", task: DefaultPtzPreset, preset: "{{ preset }}", wait_sleep: 0.05}
   module_defaults:
     ansible.builtin.uri:
@@ -75,6 +77,8 @@ PLAYBOOK = '''
         wait_sleep: 0.05
     - name: ok client secret
       milestone.xprotect.resource: {type: loginProviders, name: Secret IdP, properties: {clientSecret: "{{ client_secret }}"}}
+    - name: ok basic user
+      milestone.xprotect.basic_user: {name: secrets.guard, user_password: "{{ basic_user_password }}", update_password: always}
     - name: ok events role
       ansible.builtin.import_role: {name: milestone.xprotect.user_defined_events}
       vars: {user_defined_events_list: [Door forced, Tamper alarm]}
@@ -109,6 +113,9 @@ PLAYBOOK = '''
     - name: fail client secret unknown field
       milestone.xprotect.resource: {type: loginProviders, name: Secret IdP, properties: {clientSecret: "{{ client_secret }}", secrett: 1}}
       ignore_errors: true
+    - name: fail basic user blank name
+      milestone.xprotect.basic_user: {name: "  ", user_password: "{{ basic_user_password }}"}
+      ignore_errors: true
     - name: viewer events
       milestone.xprotect.user_defined_events: {events: [Viewer event], username: viewer, password: "{{ viewer }}"}
       ignore_errors: true
@@ -135,7 +142,7 @@ PLAYBOOK = '''
 FAILING = ('fail login wrong password', 'fail login without user', 'fail cameras stale token', 'fail cameras token with a line break',
            'fail cameras wrong CA', 'fail event blank', 'fail info bad id', 'fail ptz no preset', 'fail events 500', 'fail ptz 500',
            'fail info timeout', 'fail resource wrong password', 'fail task secret with an unknown parameter',
-           'fail client secret unknown field')
+           'fail client secret unknown field', 'fail basic user blank name')
 #: Only in apply mode: check mode writes and invokes nothing, so there is nothing to refuse or to fail.
 FAILING_WHEN_APPLIED = ('viewer events', 'fail ptz task error')
 #: The first module task of each role: it passes in the "ok" run of the role and fails with the wrong password.
@@ -176,6 +183,7 @@ def test_no_secret_in_output_results_files_or_logs(sim: SimulatorProcess, tmp_pa
     env = {'XPROTECT_USERNAME': 'secrets', 'XPROTECT_PASSWORD': PASSWORD, 'XPROTECT_RETRIES': '1',
            'RELIABILITY_WRONG_PASSWORD': WRONG_PASSWORD, 'RELIABILITY_VIEWER_PASSWORD': VIEWER_PASSWORD, 'RELIABILITY_STALE_TOKEN': stale,
            'RELIABILITY_HARDWARE_PASSWORD': HARDWARE_PASSWORD, 'RELIABILITY_CLIENT_SECRET': CLIENT_SECRET,
+           'RELIABILITY_BASIC_USER_PASSWORD': BASIC_USER_PASSWORD,
            'ANSIBLE_LOG_PATH': str(out / 'ansible.log')}
     extra = {'cameras': site.default_cameras[:1], 'preset': site.default_preset, 'other_preset': others[0], 'out': str(out),
              'wrong_ca': str(wrong_ca), 'hardware': sim.api('GET', '/hardware')[1]['array'][0]['id']}

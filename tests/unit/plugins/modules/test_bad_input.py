@@ -26,11 +26,14 @@ from hypothesis import strategies as st
 
 from ansible.module_utils.parsing.convert_bool import BOOLEANS
 from ansible_collections.milestone.xprotect.plugins.modules import (
+    basic_user,
     camera_info,
+    device_group,
     login,
     ptz_task,
     resource,
     resource_info,
+    role,
     task,
     user_defined_event,
     user_defined_event_info,
@@ -57,6 +60,9 @@ MODULES = {
     'resource': resource.main,
     'resource_info': resource_info.main,
     'task': task.main,
+    'device_group': device_group.main,
+    'role': role.main,
+    'basic_user': basic_user.main,
 }
 CAMERA_ID = '0a1b2c3d-0000-4000-8000-000000000001'
 TYPE_NAMES = {name.lower() for name in RESOURCE_TYPES}
@@ -73,6 +79,9 @@ VALID = {
     'resource_info': {'type': 'cameras', 'name': 'Lobby*'},
     'task': {'type': 'ptzPresets', 'parent': {'type': 'cameras', 'id': CAMERA_ID}, 'task': 'GetDevicePresets',
              'parameters': {'sessionDataId': 0}},
+    'device_group': {'path': 'Site A/Parking', 'members': ['Parking*']},
+    'role': {'name': 'Operators', 'members': ['guard.lobby'], 'overall_permissions': {'Cameras': {'GENERIC_READ': 'Allow'}}},
+    'basic_user': {'name': 'guard.lobby', 'user_password': 'Gu4rd-pässwörd'},
 }
 
 
@@ -278,6 +287,47 @@ MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
                  max_size=2).map(lambda targets: {'type': _UNSET, 'parent': _UNSET, 'targets': targets}),
         text.filter(lambda value: value not in ('all', 'first')).map(lambda value: {'steps': value}),
     ),
+    'device_group': st.one_of(
+        st.one_of(blank, st.sampled_from(['a//b', '/', 'a/ /b', '//x']), st.integers(), st.lists(text, max_size=2)).map(
+            lambda path: {'path': path}),
+        st.just({'path': _UNSET}),
+        st.just({'path': _UNSET, 'groups': []}),
+        st.just({'groups': ['Site A']}),  # with path
+        st.lists(st.one_of(blank, st.integers(), st.fixed_dictionaries({'colour': text}), st.fixed_dictionaries({'description': text})),
+                 min_size=1, max_size=2).map(lambda groups: {'path': _UNSET, 'groups': groups}),
+        st.lists(blank, min_size=1, max_size=3).map(lambda members: {'members': members}),
+        st.just({'members': _UNSET, 'purge_members': True}),
+        st.just({'state': 'absent'}),  # with members in VALID
+        text.filter(lambda value: value not in ('cameras', 'microphones', 'speakers', 'metadata', 'inputs', 'outputs')).map(
+            lambda value: {'device_type': value}),
+        not_a_bool.map(lambda value: {'force': value}),
+    ),
+    'role': st.one_of(
+        blank.map(lambda name: {'name': name}),
+        st.one_of(st.integers(), st.lists(text, max_size=2), st.dictionaries(text, text, min_size=1, max_size=1)).map(lambda name: {'name': name}),
+        not_guid.map(lambda ident: {'id': ident}),
+        st.just({'name': _UNSET}),
+        st.sampled_from(['roleType', 'id', 'colour', 'name']).map(lambda field: {'properties': {field: 'x'}}),
+        st.lists(blank, min_size=1, max_size=2).map(lambda members: {'members': members}),
+        st.just({'members': ['guard.lobby', 'guard.lobby']}),
+        st.just({'members': _UNSET, 'purge_members': True}),
+        st.one_of(text.filter(lambda value: value.strip().lower() not in ('allow', 'deny', 'none')), st.booleans(), st.none(), st.integers()).map(
+            lambda value: {'overall_permissions': {'Cameras': {'EXPORT': value}}}),
+        st.one_of(st.just({}), st.just([]), st.just('Cameras')).map(lambda value: {'overall_permissions': {'Cameras': value}}),
+        st.just({'state': 'absent'}),  # with members in VALID
+    ),
+    'basic_user': st.one_of(
+        blank.map(lambda name: {'name': name}),
+        st.one_of(st.integers(), st.lists(text, max_size=2)).map(lambda name: {'name': name}),
+        not_guid.map(lambda ident: {'id': ident}),
+        st.just({'name': _UNSET}),
+        st.just({'user_password': ''}),
+        st.just({'user_password': _UNSET, 'update_password': 'always'}),
+        st.just({'state': 'absent'}),  # with the password in VALID
+        text.filter(lambda value: value not in ('Enabled', 'LockedOutByAdmin')).map(lambda value: {'status': value}),
+        text.filter(lambda value: value not in ('on_create', 'always')).map(lambda value: {'update_password': value}),
+        not_a_bool.map(lambda value: {'force_password_change': value}),
+    ),
 }
 
 
@@ -323,6 +373,9 @@ ARBITRARY = {
         lambda case: dict(case, type='userDefinedEvents', properties=None)),
     'resource_info': st.tuples(any_text, any_text).map(lambda pair: {'name': pair[0], 'filters': {'description': pair[1]}}),
     'task': any_text.map(lambda name: {'task': name}),
+    'device_group': st.tuples(any_text, st.lists(any_text, max_size=2)).map(lambda pair: {'path': pair[0], 'members': pair[1]}),
+    'role': st.tuples(any_text, st.lists(any_text, min_size=1, max_size=2)).map(lambda pair: {'name': pair[0], 'members': pair[1]}),
+    'basic_user': st.tuples(any_text, any_text).map(lambda pair: {'name': pair[0], 'description': pair[1]}),
 }
 
 
