@@ -86,6 +86,11 @@ class ResourceType:
         self.entry = RESOURCE_TYPES[name]
         self.fields: dict[str, dict[str, t.Any]] = self.entry['fields']
         self.label = label_of(name)
+        self._secrets = frozenset(field for field, spec in self.fields.items() if spec['secret'])
+        self._references = frozenset(field for field, spec in self.fields.items() if spec.get('reference'))
+        # the planner's own comparison, which reference_aware_changes refines (built once: it runs per object)
+        self.plain_kind = planner.Kind(type=name, label=self.label, plural=self.label + 's', collection=name, secrets=self._secrets,
+                                       identity=self.entry.get('identity') or 'name')
 
     @classmethod
     def lookup(cls, given: t.Any, where: str = 'type') -> 'ResourceType':
@@ -116,7 +121,7 @@ class ResourceType:
         return sorted(name for name, field in self.fields.items() if not field['read_only'])
 
     def secrets(self) -> frozenset:
-        return frozenset(name for name, field in self.fields.items() if field['secret'])
+        return self._secrets
 
     def parent_entry(self, parent_type: str | None) -> dict[str, t.Any] | None:
         for entry in self.entry['parents']:
@@ -387,12 +392,9 @@ class Reader:
 
 def reference_aware_changes(rtype: ResourceType, obj: Obj, properties: t.Mapping[str, t.Any], update_secrets: str) -> dict[str, t.Any]:
     """The planner's comparison, with references compared by the id they point at, whatever their format."""
-    kind = planner.Kind(type=rtype.name, label=rtype.label, plural=rtype.label + 's', collection=rtype.name,
-                        secrets=rtype.secrets(), identity=rtype.identity or 'name')
-    changes = planner.field_changes(kind, obj, properties, update_secrets=update_secrets)
-    for field in list(changes):
-        spec = rtype.fields.get(field) or {}
-        if spec.get('reference') and field not in rtype.secrets():
+    changes = planner.field_changes(rtype.plain_kind, obj, properties, update_secrets=update_secrets)
+    for field in [field for field in changes if field in rtype._references]:  # pylint: disable=protected-access
+        if field not in rtype.secrets():
             wanted, current = reference_id(changes[field]), reference_id(obj.get(field))
             if wanted is not None and wanted == current:
                 del changes[field]

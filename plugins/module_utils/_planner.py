@@ -268,6 +268,8 @@ class SetPlan:  # pylint: disable=too-many-instance-attributes
     unchanged: list[str] = dataclasses.field(default_factory=list)
     duplicates: dict[str, list[str]] = dataclasses.field(default_factory=dict)
     warnings: list[str] = dataclasses.field(default_factory=list)
+    #: The update of each object (by ``id()``), so that a plan of thousands finds it at once.
+    update_index: dict[int, Update] = dataclasses.field(default_factory=dict, repr=False, compare=False)
 
     @property
     def changed(self) -> bool:
@@ -429,19 +431,15 @@ def _final_names(plan: SetPlan) -> dict[str, list[Obj]]:
     return index
 
 
-def _update_for(plan: SetPlan, obj: Obj) -> Update | None:
-    for update in plan.updates:
-        if update.obj is obj:
-            return update
-    return None
-
-
 def _add_changes(plan: SetPlan, obj: Obj, changes: dict[str, t.Any]) -> None:
     if not changes:
         return
-    update = _update_for(plan, obj)
+    # one update per object: found through an index, since a plan may hold thousands of them
+    index = plan.update_index
+    update = index.get(id(obj))
     if update is None:
-        plan.updates.append(Update(obj, dict(changes)))
+        update = index[id(obj)] = Update(obj, dict(changes))
+        plan.updates.append(update)
     else:
         update.changes.update(changes)
 

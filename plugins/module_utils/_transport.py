@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import http
+import json
 import math
 import os
 import re
@@ -176,13 +177,29 @@ class Redactor:
         return text
 
     def data(self, value: t.Any) -> t.Any:
-        """A copy of ``value`` (dicts, lists, strings) with every known secret masked."""
+        """A copy of ``value`` (dicts, lists, strings) with every known secret masked (``value`` itself when it holds none)."""
+        if not isinstance(value, str) and not self._holds_secret(value):
+            return value  # a large result is scanned once as text instead of string by string
+        return self._masked(value)
+
+    def _holds_secret(self, value: t.Any) -> bool:
+        with self._lock:
+            secrets = list(self._secrets)
+        if not secrets:
+            return False
+        try:
+            dumped = json.dumps(value, default=str, ensure_ascii=False)
+        except (TypeError, ValueError):
+            return True  # cannot tell: mask string by string
+        return any(form in dumped for secret in secrets for form in (secret, json.dumps(secret, ensure_ascii=False)[1:-1]))
+
+    def _masked(self, value: t.Any) -> t.Any:
         if isinstance(value, str):
             return self.text(value)
         if isinstance(value, dict):
-            return {key: self.data(item) for key, item in value.items()}
+            return {key: self._masked(item) for key, item in value.items()}
         if isinstance(value, (list, tuple)):
-            return [self.data(item) for item in value]
+            return [self._masked(item) for item in value]
         return value
 
 
