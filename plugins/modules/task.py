@@ -118,14 +118,20 @@ EXAMPLES = r'''
       password: "{{ vault_gate_camera_password }}"
       updatePasswordOnDevice: true
 
-- name: Add a basic user to a role
+- name: Read a basic user (its sid is what a role's members are made of)
+  milestone.xprotect.resource_info:
+    type: basicUsers
+    name: operator1
+  register: operator_user
+
+- name: Add the basic user to a role (a task of the role's users collection)
   milestone.xprotect.task:
-    type: roles
-    name: Operators
+    type: users
+    parent: {type: roles, name: Operators}
     task: AddRoleMember
     parameters:
-      sid: "{{ operator_user.resource.sid }}"
-  when: operator_user is defined
+      sid: "{{ operator_user.resources[0].sid }}"
+  when: operator_user.resources | length > 0
 
 - name: Move hardware to another recording server
   milestone.xprotect.task:
