@@ -7,6 +7,7 @@ GET  /_simulator/faults, POST /_simulator/faults fault injection (see faults.py 
 GET  /_simulator/cameras/{id}/device_presets     the camera's device-side presets
 POST /_simulator/cameras/{id}/device_presets     replace them: {"presets": [{"name", "pan", "tilt", "zoom"}]}
 GET  /_simulator/config                          the effective command line configuration (passwords omitted)
+GET  /_simulator/network                         the simulated camera network (network.py), read-only
 GET  /_simulator/health                          {"status": "ok"}
 POST /_simulator/events, GET /_simulator/events  emit events server-side, follow a batch (websocket.py)
 POST /_simulator/ws/drop, GET /_simulator/ws     drop every WebSocket connection, list the sessions (websocket.py)
@@ -110,6 +111,8 @@ async def dispatch(request: web.Request, state: SimState) -> web.Response:  # py
                 return answer
         if parts == ["config"] and method == "GET":
             return _json(_config_json(state))
+        if parts == ["network"] and method == "GET":
+            return _json(state.network.to_json(state.store))
         if parts == ["health"] and method == "GET":
             return _json({"status": "ok"})
     except ValueError as exc:

@@ -20,7 +20,7 @@ import logging
 import secrets
 import time
 import uuid
-from typing import Any
+from typing import Any, Callable
 
 from aiohttp import web
 
@@ -67,6 +67,17 @@ class TokenService:
         self.cutoff_us = 0
         # Refresh tokens are one-time handles kept in memory: refresh token -> (user name, idp).
         self.refresh_tokens: dict[str, tuple[str, str]] = {}
+        # The basic users of the Config API (``/basicUsers``): name -> (user, locked out), or None when there is no such user
+        # with a password.  SimState points this at its store, so users created or changed over REST log in.
+        self.directory: Callable[[str], tuple[User, bool] | None] | None = None
+
+    def user(self, name: str) -> User | None:
+        """A basic user: one of the command line (``--user``) first, then one of ``/basicUsers`` that has a password."""
+        user = self.config.user(name)
+        if user is None and self.directory is not None:
+            entry = self.directory(name)
+            user = entry[0] if entry is not None else None
+        return user
 
     @staticmethod
     def _now_us() -> int:
@@ -115,7 +126,7 @@ class TokenService:
         if issued <= self.cutoff_us or self._now_us() >= expires:
             return None
         name = str(claims.get("name", ""))
-        return self.config.windows_user(name) if claims.get("idp") == "windows" else self.config.user(name)
+        return self.config.windows_user(name) if claims.get("idp") == "windows" else self.user(name)
 
     def expire_all(self) -> None:
         """Every access token issued so far is expired from now on (refresh tokens stay usable, as on a real IDP)."""
@@ -134,7 +145,7 @@ class TokenService:
     def redeem_refresh(self, token: str) -> tuple[User, str] | None:
         """The user (and idp) of an unused refresh token, which this uses up; None for an unknown or used one."""
         name, idp = self.refresh_tokens.pop(token, ("", ""))
-        user = self.config.windows_user(name) if idp == "windows" else self.config.user(name) if idp else None
+        user = self.config.windows_user(name) if idp == "windows" else self.user(name) if idp else None
         return (user, idp) if user is not None else None
 
 
@@ -192,14 +203,23 @@ async def token_endpoint(request: web.Request, config: SimConfig, tokens: TokenS
 
 def password_grant(form: Any, config: SimConfig, tokens: TokenService, issuer: str,
                    client_id: str = CLIENT_ID) -> tuple[web.Response, bool]:
-    """A basic user's ``grant_type=password``; Windows users are not basic users, so they are refused here."""
+    """A basic user's ``grant_type=password``; Windows users are not basic users, so they are refused here.
+
+    Basic users are those of ``--user`` and those of ``/basicUsers`` with a password (set when created or by
+    ChangePasswordBasicUser); one locked out (``status`` LockedOutByAdmin or LockedOutBySystem) is refused with
+    ``error_code`` LockedOut, one of the codes the samples read (docs/xprotect-api.md §1), once the password is right.
+    """
     username = str(form.get("username", ""))
     password = str(form.get("password", ""))
     if not username or not password:
         return idp_error("invalid_request", error_description="username and password are required"), False
-    user = config.user(username)
+    user, locked = config.user(username), False
+    if user is None and tokens.directory is not None:
+        user, locked = tokens.directory(username) or (None, False)
     if user is None or not hmac.compare_digest(user.password.encode(), password.encode()):
         return invalid_credentials(), False
+    if locked:
+        return idp_error("invalid_grant", error_description="user_locked_out", error_code="LockedOut"), False
     return grant_response(tokens, user, issuer, "local", client_id), True
 
 

@@ -24,9 +24,11 @@ wins and the generic layer only adds verbs.  What each operation does:
   hardware at ``recordingServers/{rs}/hardware/{id}`` removes its cameras and other devices).  Built-in objects answer 400.
   Below a group it removes a member.
 - ``task``: ``?task=<id>`` of the document; without its parameters 400 ``parameters missing`` with ``params``; otherwise
-  200 ``{"result": {<parameters>, "state": "Success"}}``.  AddRoleMember (``{"sid"}``) and RemoveRoleMember
-  (``{"itemSelection": "User[<ID>]"}``) change ``roles/{id}/users``;
-  ChangeSecurityPermissions is the curated one.
+  200 ``{"result": {<parameters>, "state": "Success"}}``.  The tasks of ``res_task_effects.py`` (hardware, recording
+  servers, roles and their members, basic users, storages, devices, outputs) have their effects on the site instead, and
+  this layer also serves the tasks of ``cameras/{id}`` (the curated camera routes offered ChangeSecurityPermissions only);
+  ChangeSecurityPermissions is the curated one.  A basic user created with a ``password`` (write-only, kept for the IDP)
+  can log in; basic user names are unique.
 
 ``--missing-types`` makes the listed types unknown (404 ``Unknown resource: <type>``), as on an older XProtect.
 """
@@ -434,6 +436,7 @@ def _create(route: Route) -> Handler:
         parent = _parent(req, route) if route.parent else None
         schema_fields = TABLES.schemas[route.create_schema].fields if route.create_schema in TABLES.schemas else TABLES.fields(route.type)
         body = await req.json_object(required=False)
+        hidden = _basic_user_secret(store, body) if route.type == "basicUsers" else {}
         required = list(TABLES.schemas[route.create_schema].required) if route.create_schema in TABLES.schemas else []
         naming = identity_field_name(schema_fields)
         if not required and naming:
@@ -464,11 +467,30 @@ def _create(route: Route) -> Handler:
             store.members.setdefault(ident_of(obj), [])
         if route.type == "roles":
             _role_view_group(store, obj)
+        if route.type == "basicUsers":
+            obj["sid"] = random_guid().upper()  # every basic user has a SID of its own (AddRoleMember takes it)
+        if hidden:
+            store.secrets[ident_of(obj)] = hidden
         body_out = dict(obj)
         if req.state.config.create_result_state:
             body_out.update({"state": "Success", "path": path_ref(route.type, ident_of(obj))})
         return result(body_out, status=route.create_status)
     return handler
+
+
+def _basic_user_secret(store: Store, body: dict[str, Any]) -> dict[str, Any]:
+    """A new basic user's ``password`` (taken out of the body: the object has no such field; the IDP checks it), and a
+    400 for a name another basic user has (names compare case-insensitively)."""
+    hidden = {}
+    for key in [key for key in body if key.lower() == "password"]:
+        password = body.pop(key)
+        if not isinstance(password, str) or not password:
+            raise bad_request("Bad request: password must be a non-empty string", prop="password")
+        hidden["password"] = password
+    name = body.get("name")
+    if isinstance(name, str) and any(str(user.get("name", "")).casefold() == name.casefold() for user in store.objects.get("basicUsers", {}).values()):
+        raise bad_request(f"Bad request: a basic user named '{name}' already exists", prop="name")
+    return hidden
 
 
 def _int_id(type_name: str) -> bool:
@@ -551,29 +573,34 @@ async def _invoke(req: RestRequest, route: Route, obj: dict[str, Any] | None) ->
         return await change_security_permissions(req)
     body = await req.json_object(required=False)
     fields = TABLES.schemas[task.params].fields if task.params in TABLES.schemas else {}
+    effect = TASK_EFFECTS.get((route.type, name))
     if fields and not body:
         store = req.state.store
+        values: dict[str, Any] = {key: "" for key in fields}
         defined = {key: definition(store, spec) for key, spec in fields.items()}
-        if name == "RemoveRoleMember" and obj is not None:  # the members to choose from, as the document's enum shows them
-            defined["itemSelection"] = {"canSet": True, "valueType": "enum", "options": [
-                {"value": f"User[{ident_of(user).upper()}]", "displayName": user.get("displayName", "")}
-                for user in children(store, "roles", ident_of(obj), "users")]}
-        raise params_missing({key: "" for key in fields}, defined, req)
-    by_lower = {key.lower(): key for key in fields}
+        if effect is not None and effect.describe is not None:  # the choices the site offers (and current values)
+            values, defined = effect.describe(req, obj, values, defined)
+        raise params_missing(values, defined, req)
+    known = {**fields, **(effect.extra if effect is not None else {})}
+    by_lower = {key.lower(): key for key in known}
     params = {}
     for key, value in body.items():
         if key.lower() not in by_lower:
+            if effect is not None and effect.open_params:  # the effect checks them (security attributes of a namespace)
+                params[key] = value
+                continue
             raise bad_request(f"Bad request: unknown parameter '{key}' of task {name}", prop=key)
-        params[by_lower[key.lower()]] = _coerce(req.state.store, fields[by_lower[key.lower()]], value, by_lower[key.lower()],
+        params[by_lower[key.lower()]] = _coerce(req.state.store, known[by_lower[key.lower()]], value, by_lower[key.lower()],
                                                 req.state.config.max_name_length)
-    if name in ("AddRoleMember", "RemoveRoleMember") and obj is not None:
-        _role_member(req, obj, name, params)
+    if effect is not None and obj is not None:
+        return effect.run(req, route, obj, name, params)
     return result({**params, "state": "Success"})
 
 
-def _role_member(req: RestRequest, role: dict[str, Any], name: str, params: dict[str, Any]) -> None:
+def role_member(req: RestRequest, role: dict[str, Any], name: str, params: dict[str, Any]) -> Callable[[], None]:
     """AddRoleMember ``{"sid": ...}`` and RemoveRoleMember ``{"itemSelection": "User[<ID>]"}`` on ``roles/{id}/users``
-    (the bodies of the document; the users object's id, upper case, in the removeRoleMemberServerTask example)."""
+    (the bodies of the document; the users object's id, upper case, in the removeRoleMemberServerTask example): the
+    parameters are checked (400 naming the property), and the change is returned to apply."""
     store = req.state.store
     role_id = ident_of(role)
     members = children(store, "roles", role_id, "users")
@@ -583,21 +610,29 @@ def _role_member(req: RestRequest, role: dict[str, Any], name: str, params: dict
         member = next((user for user in members if match and match.group(1) == "User" and ident_of(user) == match.group(2).lower()), None)
         if member is None:
             raise bad_request(f"Bad request: invalid value for itemSelection: {selection!r}; use User[<id of a member>]", prop="itemSelection")
-        remove(store, "users", ident_of(member))
-        return
+        return lambda: remove(store, "users", ident_of(member))
     sid = params.get("sid")
     if not isinstance(sid, str) or not sid.strip():
         raise bad_request("Bad request: sid is required", prop="sid")
     existing = next((user for user in members if str(user.get("sid", "")).lower() == sid.lower()), None)
-    if existing is not None:
-        return
     basic = next((user for user in store.objects.get("basicUsers", {}).values() if str(user.get("sid", "")).lower() == sid.lower()), None)
     account = basic["name"] if basic else sid
-    ident = random_guid()
-    store.objects.setdefault("users", {})[ident] = new_object(
-        "users", ident, when=store.clock(), name=account, parent=("roles", role_id),
-        values={"accountName": account, "domain": "[BASIC]" if basic else "", "identityType": "BasicUser" if basic else "WindowsUser",
-                "sid": sid, "description": "", "memberOf": "", "memberOfRoles": "", "members": ""})
+
+    def add() -> None:
+        if existing is not None:
+            return
+        ident = random_guid()
+        store.objects.setdefault("users", {})[ident] = new_object(
+            "users", ident, when=store.clock(), name=account, parent=("roles", role_id),
+            values={"accountName": account, "domain": "[BASIC]" if basic else "", "identityType": "BasicUser" if basic else "WindowsUser",
+                    "sid": sid, "description": "", "memberOf": "", "memberOfRoles": "", "members": ""})
+    return add
+
+
+def member_options(store: Store, role: dict[str, Any]) -> list[dict[str, str]]:
+    """RemoveRoleMember's choices: the role's members, as the document's enum shows them (``User[<ID>]``)."""
+    return [{"value": f"User[{ident_of(user).upper()}]", "displayName": user.get("displayName", "")}
+            for user in children(store, "roles", ident_of(role), "users")]
 
 
 def _effective_permissions(req: RestRequest, namespace: dict[str, Any]) -> web.Response:
@@ -611,6 +646,9 @@ def _effective_permissions(req: RestRequest, namespace: dict[str, Any]) -> web.R
 
 
 _POST_ROUTES = {route.path: route for route in TABLES.routes if "POST" in route.ops}
+# Tasks with effects on the site, (type, task id) -> res_task_effects.TaskEffect; filled by register() (that module builds on
+# this one).
+TASK_EFFECTS: dict[tuple[str, str], Any] = {}
 
 
 def _post_route(route: Route) -> Route | None:
@@ -637,6 +675,10 @@ def missing_type(config: Any, segments: Iterable[str]) -> None:
 
 def register(router: Router) -> None:
     """Add every (method, path) of the document that no curated module serves; must run after them."""
+    from . import res_task_effects  # pylint: disable=import-outside-toplevel,cyclic-import  # it builds on this module
+
+    TASK_EFFECTS.update(res_task_effects.EFFECTS)
+    res_task_effects.register(router)
     for route in TABLES.routes:
         for method, operation in route.ops.items():
             if not router.has(method, route.path):

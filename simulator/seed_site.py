@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime
+import hashlib
 import random
 import uuid
 from typing import Any
@@ -44,6 +45,18 @@ FIXED_MODELS = (("AXIS", "AXIS P3265-LVE Dome Camera"), ("AXIS", "AXIS M3106-L M
 PTZ_MODEL = ("AXIS", "AXIS Q6135-LE PTZ Network Camera")
 ENCODER_MODEL = ("AXIS", "AXIS M7104 Video Encoder")
 DEVICE_TYPES = ("microphones", "speakers", "metadata", "inputEvents", "outputs")
+# Overall security namespaces: the product's ids and names (the OAS value map of ChangeOverallSecurityPermissions, the ids
+# MilestonePSTools uses), the type their objects are, and the security actions beyond read, edit and manage security.
+SECURITY_NAMESPACES = (
+    ("e9914e39-a67a-496c-a3c1-5b4aaab28f15", "Management Server", "", ()),
+    ("9710735d-eb10-44ea-888d-fa8ab05a6433", "Recording Servers", "recordingServers", ()),
+    ("f97772d8-7b6d-4ea4-b6b5-ee4ea010fa2c", "Hardware", "hardware", ("DRIVER_COMMANDS",)),
+    ("623d03f8-c5d5-46bc-a2f4-4c03562d4f85", "Cameras", "cameras", ("VIEW_LIVE", "PLAYBACK", "EXPORT")),
+    ("15f48f88-ca89-4926-9a84-2b02864ec77a", "Microphones", "microphones", ("LISTEN_LIVE", "PLAYBACK")),
+    ("a95fce90-753d-4cb7-86fb-f8cad9f93b67", "Output", "outputs", ("ACTIVATE",)),
+    ("ec543c56-adf7-4600-b9ad-97e166552be9", "View Groups", "viewGroups", ()),
+    ("d4ff31cd-d9ac-46df-8e92-5b545d191baf", "User-defined Events", "userDefinedEvents", ("TRIGGER",)),
+)
 
 
 # ================================================================================================== building objects
@@ -164,6 +177,11 @@ def new_object(type_name: str, ident: str, *, when: str, name: str | None = None
     return obj
 
 
+def seeded_password(hardware_id: str) -> str:
+    """The password a seeded hardware (and its device) has: derived from its id, so the generator is not drawn from."""
+    return "Xp-" + hashlib.sha256(f"hardware-password/{hardware_id}".encode()).hexdigest()[:10]
+
+
 def derived_id(parent_id: str, type_name: str, number: int = 1) -> str:
     """Id of the ``number``-th derived ``type_name`` child of ``parent_id`` (the same for the same parent)."""
     return str(uuid.uuid5(DERIVED_NAMESPACE, f"{parent_id}/{type_name}/{number}"))
@@ -261,6 +279,7 @@ class _Seeder:  # pylint: disable=too-many-instance-attributes
             self.add("hardware", f"{model} ({address})", ident=hardware_id, parent=("recordingServers", where["server"]["id"]),
                      address=f"http://{address}/", model=model, userName="root", description="",
                      enabled=any(camera["enabled"] for camera in cameras), hardwareDriverPath=path_ref("hardwareDrivers", driver["id"]))
+            store.secrets[hardware_id] = {"password": seeded_password(hardware_id)}  # ReadPasswordHardware reads it
             for camera in cameras:  # record on the hardware's own recording server
                 slot = legacy.index(camera["recordingStorage"]["id"]) if camera["recordingStorage"]["id"] in legacy else 0
                 camera["recordingStorage"] = path_ref("storages", where["storages"][slot]["id"])
@@ -443,10 +462,11 @@ class _Seeder:  # pylint: disable=too-many-instance-attributes
             service = self.add("registeredServices", name, ident=ident, enabled=True, serviceType=service_type, description=name,
                                customData="", uris=[f"https://{host}/"], endpoints=[])
             self.builtin(service, "Bad request: built-in services cannot be deleted")
-        for name, resource in (("Cameras", "cameras"), ("Views", "views")):
-            self.add("securityNamespaces", name, displayName=name, userDefined=False, structure=1, resourceTypes=resource,
-                     securityActions=[{"name": "GENERIC_READ", "displayName": {}, "securityMask": 1, "visible": True},
-                                      {"name": "ADMIN_SECURITY", "displayName": {}, "securityMask": 2, "visible": False}])
+        for ident, name, resource, actions in SECURITY_NAMESPACES:  # fixed ids: they are the product's (no draw from the generator)
+            masks = [{"name": action, "displayName": {}, "securityMask": 1 << bit, "visible": action != "ADMIN_SECURITY"}
+                     for bit, action in enumerate(("GENERIC_READ", "GENERIC_WRITE", *actions, "ADMIN_SECURITY"))]
+            self.add("securityNamespaces", name, ident=ident, displayName=name, userDefined=False, structure=1, resourceTypes=resource,
+                     securityActions=masks)
 
 
 # The types the Events and Alarms REST APIs (live.py) keep: the Config API serves the same objects.

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from .config import SimConfig
+from .config import SimConfig, User
 from .faults import Faults
 from .idp import TokenService
 from .live import LiveState
+from .network import Network, build_network
 from .ntlm import GssChannelBindings, WindowsAuth
 from .seed import build_store
 from .seed_site import share_live
@@ -27,6 +28,7 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         self.store: Store = build_store(config.seed, config.cameras, config.product_version)
         self.tasks = TaskRegistry()
         self.tokens = TokenService(config)
+        self.tokens.directory = self.basic_user  # users of /basicUsers with a password log in too
         self.windows = WindowsAuth(ntlm_bindings)
         self.faults = Faults(config.seed)
         self.stats = Stats()
@@ -36,6 +38,8 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         # Events, alarms and WebSocket sessions (live.py).
         self.live = LiveState(config, self.store)
         share_live(self.store, self.live)  # the Config API serves live.py's event types and alarm definitions too
+        # The devices the recording servers reach (network.py), for the hardware tasks.
+        self.network: Network = build_network(self.store, config.seed)
 
     def reset(self, stats_only: bool = False) -> None:
         """``POST /_simulator/reset``: seed data, tasks, tokens, faults and counters back to start."""
@@ -53,6 +57,24 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         self.live.close()
         self.live = LiveState(self.config, self.store)
         share_live(self.store, self.live)
+        self.network = build_network(self.store, self.config.seed)
+
+    def basic_user(self, name: str) -> tuple[User, bool] | None:
+        """The basic user of ``/basicUsers`` called ``name`` (case-insensitive) that has a password, and whether it is locked
+        out; its role is administrator when it is a member of the Administrators role, operator otherwise."""
+        wanted = name.casefold()
+        for ident, obj in self.store.objects.get("basicUsers", {}).items():
+            password = self.store.secrets.get(ident, {}).get("password")
+            if str(obj.get("name", "")).casefold() != wanted or not password:
+                continue
+            admins = {role_id for role_id, role in self.store.objects.get("roles", {}).items() if role.get("roleType") == "Adminstrative"}
+            sid = str(obj.get("sid", "")).lower()
+            administrator = any(str(member.get("sid", "")).lower() == sid and
+                                ((member.get("relations") or {}).get("parent") or {}).get("id") in admins
+                                for member in self.store.objects.get("users", {}).values())
+            user = User(str(obj["name"]), str(password), "administrator" if administrator else "operator")
+            return user, obj.get("status") in ("LockedOutByAdmin", "LockedOutBySystem")
+        return None
 
     @property
     def task_seconds(self) -> float:

@@ -32,8 +32,9 @@ TASK_ACTIONS = (
     {"id": "TaskStop", "displayName": "Stop"},
 )
 
-# A task's effect: returns None on success or an error text that turns the task into Error.
-Effect = Callable[["Task"], "str | None"]
+# A task's effect: returns None on success, or an error text (code DEVICE_ERROR_CODE) or an (errorCode, errorText) pair that
+# turns the task into Error.
+Effect = Callable[["Task"], "str | tuple[int, str] | None"]
 
 
 @dataclasses.dataclass
@@ -53,7 +54,14 @@ class Task:  # pylint: disable=too-many-instance-attributes
     error_code: int | None = None
     error_text: str | None = None
     final_progress: int = 100
+    # Fields the effect adds when the task succeeds (hardwarePath of the hardware AddHardware made, a scan's findings).
     extra: dict[str, Any] = dataclasses.field(default_factory=dict)
+    display_name: str = "invokeResult"
+    # The task's own fields (hardwarePath, recordingServerPath, ...) in place of the preset tasks' sessionDataId, cameraPath and
+    # affectedProfileIds; None for the preset tasks.
+    fields: dict[str, Any] | None = None
+    # The error a ``task_outcome`` fault ends the task with (default: the device error below).
+    fault_error: tuple[int, str] | None = None
 
     def progress_at(self, now: float) -> int:
         """Progress 0..100 estimated from the elapsed time."""
@@ -79,14 +87,17 @@ class Task:  # pylint: disable=too-many-instance-attributes
     def to_json(self, now: float) -> dict[str, Any]:
         """The task's ``data`` object (NET README / OAS prose field set)."""
         data: dict[str, Any] = {
-            "displayName": "invokeResult",
+            "displayName": self.display_name,
             "progress": self.progress_at(now),
             "state": self.state_at(now),
-            "sessionDataId": self.session_data_id,
         }
-        if self.camera_id:
-            data["cameraPath"] = path_ref("cameras", self.camera_id)
-        data["affectedProfileIds"] = []
+        if self.fields is not None:
+            data.update(self.fields)
+        else:
+            data["sessionDataId"] = self.session_data_id
+            if self.camera_id:
+                data["cameraPath"] = path_ref("cameras", self.camera_id)
+            data["affectedProfileIds"] = []
         if self.finished and self.error_text is not None:
             data["errorCode"] = self.error_code
             data["errorText"] = self.error_text
@@ -103,11 +114,13 @@ class TaskRegistry:
         self.tasks: dict[str, Task] = {}
         self.next_id = 1
 
-    def create(self, kind: str, *, site_id: str, duration: float, outcome: str, camera_id: str | None = None,
-               effect: Effect | None = None) -> Task:
+    def create(self, kind: str, *, site_id: str, duration: float, outcome: str, camera_id: str | None = None,  # pylint: disable=too-many-arguments
+               effect: Effect | None = None, display_name: str = "invokeResult", fields: dict[str, Any] | None = None,
+               fault_error: tuple[int, str] | None = None) -> Task:
         """Register a new task in state Idle."""
         task = Task(ident=str(self.next_id), kind=kind, site_id=site_id, started=self.clock(), duration=duration,
-                    outcome=outcome, camera_id=camera_id, effect=effect)
+                    outcome=outcome, camera_id=camera_id, effect=effect, display_name=display_name, fields=fields,
+                    fault_error=fault_error)
         self.next_id += 1
         self.tasks[task.ident] = task
         self.settle()
@@ -126,10 +139,12 @@ class TaskRegistry:
             task.finished = True
             task.final_progress = 100
             if task.outcome == "error":
-                task.error_code, task.error_text = DEVICE_ERROR_CODE, DEVICE_ERROR_TEXT
+                task.error_code, task.error_text = task.fault_error or (DEVICE_ERROR_CODE, DEVICE_ERROR_TEXT)
                 continue
             failure = task.effect(task) if task.effect else None
-            if failure:
+            if isinstance(failure, tuple):
+                task.error_code, task.error_text = failure
+            elif failure:
                 task.error_code, task.error_text = DEVICE_ERROR_CODE, failure
 
     def stop(self, task: Task) -> None:
