@@ -11,7 +11,7 @@ import logging
 
 from aiohttp import web
 
-from . import controls, idp, res_alarms, res_cameras, res_events, res_events_api, res_generic, res_presets, res_tasks, websocket
+from . import controls, idp, res_alarms, res_cameras, res_events, res_events_api, res_generic, res_presets, res_settings, res_tasks, websocket
 from . import res_groups
 from .faults import Rule
 from .responses import FORBIDDEN_TEXT, ApiError, error_response, html_not_found, json_response
@@ -29,7 +29,7 @@ DISCOVERY_PATH = "/api/.well-known/uris"
 def build_router() -> Router:
     """All simulated REST routes."""
     router = Router()
-    for module in (res_events, res_cameras, res_presets, res_tasks, res_events_api, res_alarms):
+    for module in (res_events, res_cameras, res_presets, res_tasks, res_events_api, res_alarms, res_settings):
         module.register(router)
     res_groups.register(router)  # subgroup creates (--subgroup-create): a path the document does not have
     res_generic.register(router)  # last: every other path of the OpenAPI document, without replacing a curated route

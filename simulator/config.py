@@ -61,6 +61,7 @@ class SimConfig:  # pylint: disable=too-many-instance-attributes
     events_api: bool = True
     event_retention_days: float = 30.0
     ws_resume_seconds: float = 30.0
+    stream_usage_reload_seconds: float = 10.0
     verbose: bool = False
 
     def user(self, name: str) -> User | None:
@@ -195,6 +196,9 @@ def build_parser() -> argparse.ArgumentParser:
     rest.add_argument("--read-only-fields", choices=("changed", "any", "ignore"), default="changed",
                       help="PUT/PATCH bodies with read-only fields: 400 if a value differs from the current one (default), "
                            "400 whenever present, or silently ignore")
+    rest.add_argument("--stream-usage-reload-seconds", type=_positive_float, default=10.0,
+                      help="a write of streams/{cameraId} that changes the usage loses the stream settings written less than this "
+                           "many seconds before, as MilestonePSTools issue 72 shows through the MIP SDK; 0 keeps them (default 10)")
     rest.add_argument("--subgroup-create", choices=("post-child", "unsupported"), default="post-child",
                       help="POST {kind}Groups/{id}/{kind}Groups creates a subgroup (default), or answers 400 Unknown request: the "
                            "document shows no create below a group")

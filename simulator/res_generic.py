@@ -108,12 +108,21 @@ def lookup(store: Store, type_name: str, ident: str) -> dict[str, Any] | None:
     return obj
 
 
+# Singletons a curated module builds itself (res_settings: a device's driver settings, a camera's stream usage):
+# type -> builder(store, parent type, id); the object is stored and served here like any other.
+SINGLETON_BUILDERS: dict[str, Callable[[Store, str, str], dict[str, Any]]] = {}
+
+
 def _singleton(store: Store, type_name: str, ident: str) -> dict[str, Any] | None:
     for parent_type in SINGLETON_PARENTS[type_name]:
         parent = store.objects.get(parent_type, {}).get(ident)
         if parent is not None:
-            obj = new_object(type_name, ident, when=parent.get("lastModified") or store.clock(), parent=(parent_type, ident))
-            if "displayName" in obj and type_name == "streams":
+            builder = SINGLETON_BUILDERS.get(type_name)
+            if builder is not None:
+                obj = builder(store, parent_type, ident)
+            else:
+                obj = new_object(type_name, ident, when=parent.get("lastModified") or store.clock(), parent=(parent_type, ident))
+            if "displayName" in obj and type_name == "streams" and builder is None:
                 obj["displayName"] = "Video stream 1"
             store.objects.setdefault(type_name, {})[ident] = obj
             return obj

@@ -573,6 +573,25 @@ def _array_to_data(body: dict[str, Any]) -> dict[str, Any]:
     return {"data": items[0]} if items else {}
 
 
+DOCUMENT_STREAM_ID = "28DC44C3-079E-4C94-8EC9-60363451EB40"  # the one stream of the document's test driver
+PRIMARY_TRACK = "16ce3aa1-5f93-458a-abe5-5c95d9ed1372"
+
+
+def _driver_settings(body: dict[str, Any]) -> dict[str, Any]:
+    body = copy.deepcopy(body)
+    for obj in _objects_of(body):
+        kind = ((obj.get("relations") or {}).get("self") or {}).get("type")
+        if kind == "settings":
+            obj["generalSettings"] = [{"displayName": entry.get("displayName", "")} for entry in obj.get("generalSettings") or []]
+            obj["stream"] = [{"displayName": entry.get("displayName", ""), "streamReferenceId": entry.get("streamReferenceId", "")}
+                             for entry in obj.get("stream") or []]
+        elif kind == "streams":
+            for entry in obj.get("stream") or []:
+                entry["streamReferenceId"] = DOCUMENT_STREAM_ID
+                entry["recordTo"] = entry.get("recordTo") or PRIMARY_TRACK
+    return body
+
+
 def generic_disputes(spec: dict[str, Any]) -> dict[str, Dispute]:
     """Disputes of the generic walk (the scenario disputes above apply too)."""
     return {
@@ -593,6 +612,15 @@ def generic_disputes(spec: dict[str, Any]) -> dict[str, Dispute]:
             "contradicts itself. The simulator addresses a claim by its integer id, in the path and in relations.self.",
             r"'\d+' is not a 'guid'",
             _guid_claim_ids),
+        "D10-driver-settings": Dispute(
+            "settings.generalSettings and settings.stream list one test driver's properties (aviFilename, chessboardTileColor, FPS as a "
+            "number, ...); a device has its driver's properties, with values as strings (OAS prose 'definitions parameter': "
+            "'brightness': '50'), and a camera's streams have stream reference ids of their own driver, not the one of the "
+            "streamReferenceId enum, and recordTo is empty for a stream that is not recorded (AUTOMATION_JOBS.md 2.3: 'Driver schemas "
+            "are one driver's union'). Entries reduced to their names and ids, and usage entries given the document's stream, before "
+            "validating.",
+            r"unexpected|is not one of|is not of type",
+            _driver_settings),
         "D8-securityNamespaces-list": Dispute(
             "GET /securityNamespaces documents securityNamespacesDataBody, a single 'data' object, for a list of namespaces; the "
             "simulator answers {'array': [...]} as every collection does (OAS prose 'Envelopes', docs/xprotect-api.md §2).",
@@ -677,6 +705,8 @@ def _run_generic_flow(record: Recorder, spec: dict[str, Any]) -> None:  # pylint
             found.append("D7-eventTypes-state")
         if kind == "registeredClaims" and isinstance(body, dict) and _objects_of(body):
             found.append("D9-registeredClaims-integer-id")
+        if kind in ("settings", "streams") and isinstance(body, dict) and _objects_of(body):
+            found.append("D10-driver-settings")
         return tuple(found)
 
     def call(name: str, method: str, path: str, kind: str, body: Any = None, status: int = 200, extra: tuple[str, ...] = ()) -> Any:
