@@ -47,6 +47,7 @@ sys.path.insert(0, collections_path())
 from ansible_collections.milestone.xprotect.plugins.module_utils import _client, _module  # noqa: E402
 from ansible_collections.milestone.xprotect.plugins.modules import (  # noqa: E402
     camera_info,
+    device_settings,
     login,
     ptz_task,
     resource,
@@ -198,6 +199,8 @@ INVOKE = Step('invoke', 'invoke', 'POST', r'/ptzPresets\?task=')
 POLL = Step('poll', 'poll', 'GET', r'/tasks/\d+$')
 CLEANUP = Step('cleanup', 'cleanup', 'POST', r'/tasks/\d+\?task=TaskCleanup')
 CAMERA_PATCH = Step('write', 'patch', 'PATCH', r'/cameras/[0-9a-fA-F-]+$')
+SETTINGS_READ = Step('list', 'read', 'GET', r'/settings/[0-9a-fA-F-]+\?definitions')
+SETTINGS_PATCH = Step('write', 'patch', 'PATCH', r'/settings/[0-9a-fA-F-]+$')
 
 
 class StepHook:
@@ -567,6 +570,15 @@ def _resources_read(_sim: SimulatorProcess, site: Site, run: ModuleRun) -> list[
     return [] if len(resources) == site.ptz_count else [f'resource_info returned {len(resources)} PTZ cameras, the site has {site.ptz_count}']
 
 
+RELIABLE_FPS = '12'
+
+
+def _frame_rate_done(sim: SimulatorProcess, site: Site, _run: ModuleRun) -> list[str]:
+    rates = {ident: api_ok(sim, 'GET', f'/settings/{ident}')['data']['stream'][0].get('FPS') for ident in site.default_cameras}
+    wrong = {ident: rate for ident, rate in rates.items() if rate != RELIABLE_FPS}
+    return [f'the first stream of {wrong} is not at {RELIABLE_FPS} FPS'] if wrong else []
+
+
 SCENARIOS: tuple[Scenario, ...] = (
     Scenario('login', login.main, (LOGIN,), lambda site: {}, done=_login_done, returns_token=True),
     Scenario('camera_info', camera_info.main, (LOGIN, CAMERAS_LIST), lambda site: {'ptz_only': True, 'include': ['ptz_presets']},
@@ -589,6 +601,11 @@ SCENARIOS: tuple[Scenario, ...] = (
     Scenario('resource cameras', resource.main, (LOGIN, CAMERAS_LIST, CAMERA_PATCH),
              lambda site: {'type': 'cameras', 'items': site.default_cameras, 'properties': {'description': RELIABLE_DESCRIPTION}},
              done=_described_done),
+    # Settings: one read of values and definitions per camera, then a PATCH of what differs (login as for the others).
+    Scenario('device_settings', device_settings.main, (SETTINGS_READ, SETTINGS_PATCH),
+             lambda site: {'devices': site.default_cameras, 'streams': [{'stream': 'Video stream 1', 'settings': {'FPS': int(RELIABLE_FPS)}}],
+                           'concurrency': 2},
+             done=_frame_rate_done),
     Scenario('resource_info cameras', resource_info.main, (CAMERAS_LIST,),
              lambda site: {'type': 'cameras', 'filters': {'ptzEnabled': 'true'}}, done=_resources_read),
     Scenario('task GetDevicePresets', task.main, (INVOKE, POLL, CLEANUP),

@@ -29,6 +29,7 @@ from ansible_collections.milestone.xprotect.plugins.modules import (
     basic_user,
     camera_info,
     device_group,
+    device_settings,
     login,
     ptz_task,
     resource,
@@ -56,6 +57,7 @@ MODULES = {
     'user_defined_events': user_defined_events.main,
     'user_defined_event_info': user_defined_event_info.main,
     'camera_info': camera_info.main,
+    'device_settings': device_settings.main,
     'ptz_task': ptz_task.main,
     'resource': resource.main,
     'resource_info': resource_info.main,
@@ -74,6 +76,7 @@ VALID = {
     'user_defined_events': {'events': ['Door forced', {'name': 'Panic pressed', 'previous_name': 'Panic button'}]},
     'user_defined_event_info': {'name': 'Door forced'},
     'camera_info': {'name': 'Lobby*'},
+    'device_settings': {'device': 'Lobby 0001', 'streams': [{'stream': 'Video stream 1', 'settings': {'FPS': 6}}]},
     'ptz_task': {'cameras': ['Lobby 0001 PTZ'], 'task': 'DefaultPtzPreset', 'preset': 'Home'},
     'resource': {'type': 'userDefinedEvents', 'name': 'Door forced'},
     'resource_info': {'type': 'cameras', 'name': 'Lobby*'},
@@ -248,6 +251,30 @@ MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
         text.filter(lambda value: value not in ('fail', 'skip')).map(lambda value: {'missing_preset': value}),
         st.just({'cameras': _UNSET}),
     ),
+    'device_settings': st.one_of(
+        st.one_of(blank, st.integers(), st.lists(text, max_size=2)).map(lambda device: {'device': device}),
+        st.lists(st.one_of(blank, st.fixed_dictionaries({'colour': text})), min_size=0, max_size=3).map(
+            lambda devices: {'device': _UNSET, 'devices': devices}),
+        blank.map(lambda group: {'device': _UNSET, 'device_group': group}),
+        st.just({'device_group': 'Parking'}),
+        st.just({'streams': _UNSET}),
+        st.just({'streams': _UNSET, 'general': {}}),
+        st.one_of(blank, st.lists(text, max_size=2)).map(lambda value: {'streams': _UNSET, 'general': {'brightness': value} if isinstance(value, list)
+                                                                        else {value: 50}}),
+        st.one_of(st.just([]), st.lists(st.fixed_dictionaries({'stream': blank, 'settings': st.just({'FPS': 6})}), min_size=1, max_size=2),
+                  st.just([{'stream': 'Video stream 1', 'settings': {}}]), st.just([{'stream': 'Video stream 1', 'settings': {'FPS': 6}}] * 2)).map(
+            lambda streams: {'streams': streams}),
+        st.just({'stream_usage': []}),
+        st.just({'stream_usage': [{'stream': 'Video stream 1', 'live_default': True}, {'stream': 'Video stream 2', 'live_default': True}]}),
+        st.just({'stream_usage': [{'stream': 'Video stream 1', 'record': 'primary'}], 'device_type': 'microphones'}),
+        text.filter(lambda value: value not in ('primary', 'secondary', 'none')).map(lambda value: {'stream_usage': [{'stream': 'Video stream 1',
+                                                                                                                     'record': value}]}),
+        text.filter(lambda value: value not in ('cameras', 'microphones', 'speakers', 'metadata', 'inputs', 'outputs')).map(
+            lambda value: {'device_type': value}),
+        text.filter(lambda value: value not in ('fail', 'skip', 'warn')).map(lambda value: {'unsupported': value}),
+        st.one_of(st.integers(max_value=0), st.integers(min_value=65)).map(lambda number: {'concurrency': number}),
+        st.sampled_from(['-1', '101%', 'nan%', 'ten']).map(lambda value: {'failure_tolerance': value}),
+    ),
     'resource': st.one_of(
         st.one_of(blank, text.filter(lambda value: value.strip().lower() not in TYPE_NAMES)).map(lambda value: {'type': value}),
         st.tuples(text.filter(lambda value: value not in CAMERA_FIELDS and value.strip()), text).map(
@@ -367,6 +394,8 @@ ARBITRARY = {
         lambda events: {'events': events, 'purge': True}),
     'user_defined_event_info': st.tuples(any_text, st.one_of(st.just(_UNSET), any_text)).map(lambda pair: {'name': pair[0], 'id': pair[1]}),
     'camera_info': st.tuples(any_text, st.one_of(st.just(_UNSET), any_text)).map(lambda pair: {'name': pair[0], 'camera_group': pair[1]}),
+    'device_settings': st.tuples(st.lists(any_text, min_size=1, max_size=3), any_text, any_text).map(
+        lambda case: {'device': _UNSET, 'devices': case[0], 'streams': [{'stream': case[1] or 'x', 'settings': {case[2] or 'x': case[2]}}]}),
     'ptz_task': st.tuples(st.lists(any_text, min_size=1, max_size=3), any_text, any_text).map(
         lambda case: {'cameras': case[0], 'task': case[1], 'preset': case[2]}),
     'resource': st.tuples(any_text, any_text).map(lambda pair: {'name': pair[0], 'properties': {'description': pair[1]}}).map(
