@@ -105,7 +105,8 @@ def evaluate_targets(results: t.Sequence[Result], settings: Settings, cpus: int)
     at = f'N = {size:,}' + ('' if size == TARGET_SIZE else f' (N = {TARGET_SIZE:,} was not run; the largest size run is used)')
     targets = [speedup_target(results, settings, size, at, cpus), floor_target(results, settings, size, at, cpus),
                events_first_target(results, settings, cpus), noop_target(results, settings, cpus),
-               resources_first_target(results, settings, cpus), resources_noop_target(results, settings, cpus), grants_target(results)]
+               resources_first_target(results, settings, cpus), resources_noop_target(results, settings, cpus),
+               settings_target(results, settings, cpus, 'first'), settings_target(results, settings, cpus, 'noop'), grants_target(results)]
     return targets
 
 
@@ -190,6 +191,25 @@ def resources_noop_target(results: t.Sequence[Result], settings: Settings, cpus:
     noop_r = t.cast(Result, noop)
     why = (f'{count(noop_r.http_requests)} requests (one login, the camera list in pages of 500) and no write') + load_note(cpus, noop_r)
     return Target(name, f'{seconds(noop_r.wall)} s', 'met' if t.cast(float, noop_r.wall) < NOOP_TARGET else 'missed', why)
+
+
+def settings_target(results: t.Sequence[Result], settings: Settings, cpus: int, run: str) -> Target:
+    """device_settings against its floor: the first run against the same reads and writes, the no-op against the reads alone."""
+    ours, floor = find(results, 'settings', 'collection', run=run), find(results, 'settings', 'floor', run=run)
+    size = ours.size if ours is not None else getattr(settings, 'settings_cameras', 0)
+    name = (f'resolution and frame rate on {size:,} cameras with device_settings within {FLOOR_TARGET:g}x of the floor (the same reads '
+            'and writes at the same concurrency)' if run == 'first' else
+            f'the no-op re-run over {size:,} cameras within {FLOOR_TARGET:g}x of the reads alone')
+    value = ratio(ours, floor)
+    if value is None:
+        return Target(name, 'not measured', 'not evaluated', failure_of(ours, floor))
+    ours_r, floor_r = t.cast(Result, ours), t.cast(Result, floor)
+    module = find(results, 'reference', 'one_module')
+    why = (f'both read the camera list and each camera\'s settings with their definitions, {settings.concurrency} at a time, and PATCH '
+           f'the cameras that differ and offer the values ({count(ours_r.http_requests)} vs {count(floor_r.http_requests)} requests, '
+           f'{count(ours_r.writes)} vs {count(floor_r.writes)} writes); ansible-playbook with one module run costs '
+           f'{seconds(module.wall if usable(module) else None)} s (reference row)') + load_note(cpus, ours_r, floor_r)
+    return Target(name, f'{value:.2f}x ({seconds(ours_r.wall)} s vs {seconds(floor_r.wall)} s)', 'met' if value <= FLOOR_TARGET else 'missed', why)
 
 
 def noop_target(results: t.Sequence[Result], settings: Settings, cpus: int) -> Target:
@@ -344,6 +364,12 @@ def markdown(results: t.Sequence[Result], settings: Settings, info: dict[str, t.
     lines += table(['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)',
                     'CPU (s)', 'background load (cores)'],
                    simple_rows([r for r in results if r.scenario == 'resources'], with_writes=True))
+    settings_rows = [r for r in results if r.scenario == 'settings']
+    if settings_rows:
+        lines += ['', f'## 5. Stream settings on {settings_rows[0].size:,} cameras with device_settings (1280x720 at 6 FPS, cameras that do '
+                  'not offer it skipped)', '']
+        lines += table(['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)',
+                        'CPU (s)', 'background load (cores)'], simple_rows(settings_rows, with_writes=True))
     lines += ['', '## Reference: the fixed cost of Ansible on this machine', '']
     lines += table(['run', 'wall (s)', 'HTTP requests', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)', 'CPU (s)',
                     'background load (cores)'],

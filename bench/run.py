@@ -38,12 +38,12 @@ DOCS = os.path.join(ROOT, 'docs', 'performance.md')
 # The simulator package is imported from the checkout (as scripts/demo.py does).
 sys.path.insert(0, ROOT)
 
-FULL = {'sizes': [50, 200, 1000], 'baseline_max': 200, 'events': 500, 'info_cameras': 5000, 'resource_cameras': 1000}
-QUICK = {'sizes': [20, 100], 'baseline_max': 20, 'events': 100, 'info_cameras': 1000, 'resource_cameras': 200}
-SCENARIOS = ('fleet', 'events', 'camera_info', 'resources')
+FULL = {'sizes': [50, 200, 1000], 'baseline_max': 200, 'events': 500, 'info_cameras': 5000, 'resource_cameras': 1000, 'settings_cameras': 2000}
+QUICK = {'sizes': [20, 100], 'baseline_max': 20, 'events': 100, 'info_cameras': 1000, 'resource_cameras': 200, 'settings_cameras': 300}
+SCENARIOS = ('fleet', 'events', 'camera_info', 'resources', 'settings')
 #: Options that change what is measured or where it goes (all at their defaults = the full default run).
-SHAPING = ('quick', 'sizes', 'baseline_max', 'inventory_max', 'events', 'info_cameras', 'resource_cameras', 'latency_ms', 'task_seconds', 'concurrency',
-           'forks', 'batch_size', 'poll_interval', 'sample_interval', 'seed', 'scenarios', 'output', 'collections_path')
+SHAPING = ('quick', 'sizes', 'baseline_max', 'inventory_max', 'events', 'info_cameras', 'resource_cameras', 'settings_cameras', 'latency_ms',
+           'task_seconds', 'concurrency', 'forks', 'batch_size', 'poll_interval', 'sample_interval', 'seed', 'scenarios', 'output', 'collections_path')
 #: Share of the simulator's seeded cameras that are enabled PTZ cameras (30 % PTZ, 5 % of all disabled).
 PTZ_SHARE = 0.285
 
@@ -65,6 +65,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument('--resource-cameras', type=int,
                         help=f'cameras described in the first run of the resources scenario (default {FULL["resource_cameras"]}); '
                              'its no-op run covers every camera of the camera_info simulator')
+    parser.add_argument('--settings-cameras', type=int,
+                        help=f'cameras of the settings scenario, every one of them in its runs (default {FULL["settings_cameras"]})')
     parser.add_argument('--latency-ms', type=float, default=20.0, help='simulator latency per request (default 20)')
     parser.add_argument('--task-seconds', type=float, default=1.0, help='duration of a PTZ task (default 1)')
     parser.add_argument('--concurrency', type=int, default=32, help='ptz_task concurrency and floor threads (default 32)')
@@ -90,7 +92,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         parser.error(f'unknown scenario(s) {", ".join(unknown)}; choose from {", ".join(SCENARIOS)}')
     args.sizes = sorted({int(size) for size in args.sizes.split(',')}) if args.sizes else preset['sizes']
-    for name in ('baseline_max', 'events', 'info_cameras', 'resource_cameras'):
+    for name in ('baseline_max', 'events', 'info_cameras', 'resource_cameras', 'settings_cameras'):
         if getattr(args, name) is None:
             setattr(args, name, preset[name])
     if args.inventory_max is None:
@@ -206,7 +208,8 @@ def run_benchmarks(args: argparse.Namespace, workdir: str, logdir: str, collecti
     from simapi import SimulatorAPI  # pylint: disable=import-outside-toplevel
 
     settings = Settings(sizes=args.sizes, baseline_max=args.baseline_max, inventory_max=args.inventory_max, events=args.events,
-                        info_cameras=args.info_cameras, resource_cameras=args.resource_cameras, latency_ms=args.latency_ms, task_seconds=args.task_seconds,
+                        info_cameras=args.info_cameras, resource_cameras=args.resource_cameras, settings_cameras=args.settings_cameras,
+                        latency_ms=args.latency_ms, task_seconds=args.task_seconds,
                         concurrency=args.concurrency, forks=args.forks, batch_size=args.batch_size, poll_interval=args.poll_interval,
                         sample_interval=args.sample_interval, seed=args.seed)
     bench = Bench(settings, workdir=workdir, logdir=logdir, bindir=ansible_bindir(), collections_path=collections_path)
@@ -232,6 +235,13 @@ def run_benchmarks(args: argparse.Namespace, workdir: str, logdir: str, collecti
             api.close()
             sim.stop()
         cameras = int(cameras * 1.1) + 10  # the seeded share of PTZ cameras came out low: more cameras
+    if 'settings' in args.scenarios:
+        with SimulatorProcess(*simulator_args(settings, settings.settings_cameras), python=sys.executable) as settings_sim:
+            settings_api = SimulatorAPI(settings_sim)
+            try:
+                bench.device_settings(settings_api)
+            finally:
+                settings_api.close()
     if 'camera_info' not in args.scenarios and 'resources' not in args.scenarios:
         return bench.results, settings, facts
 

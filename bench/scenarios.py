@@ -20,6 +20,7 @@ import json
 import os
 import typing as t
 
+import floor_settings
 from measure import ProcessStats, run_measured
 from simapi import SimulatorAPI
 
@@ -30,6 +31,9 @@ PLAYBOOKS = os.path.join(HERE, 'playbooks')
 BENCH_PRESET = 'Bench Home'
 #: Writes at once of user_defined_events (the planner's WRITE_CONCURRENCY), which the event floor uses too.
 EVENT_WRITE_CONCURRENCY = 16
+#: What the settings scenario sets: a stream of every camera, the common fleet job (AUTOMATION_JOBS.md §1 row 3).
+SETTINGS_STREAM = 'Video stream 1'
+SETTINGS_WANTED = {'resolution': '1280x720', 'FPS': 6}
 
 # Approaches of the fleet scenario, in the order they run and are reported.
 A_MODULE = 'a_ptz_task'
@@ -58,6 +62,7 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     sample_interval: float
     seed: int
     resource_cameras: int = 1000
+    settings_cameras: int = 2000
 
 
 @dataclasses.dataclass
@@ -389,6 +394,63 @@ class Bench:  # pylint: disable=too-many-instance-attributes
         if result.ok and result.writes:
             result.fail(f'{result.writes} writes in a no-op run')
         self.report(result)
+
+    # -- 5. stream settings on a fleet with device_settings ---------------------------------------------------------
+
+    def device_settings(self, api: SimulatorAPI) -> None:
+        """Resolution and frame rate on every camera: the first run and the no-op re-run, each against its floor."""
+        with api.without_latency():
+            cameras = [str(camera['id']) for camera in api.call('GET', '/cameras?disabled')['array']]
+        size = len(cameras)
+        concurrency = self.settings.concurrency
+        self.progress(f'Stream settings (1280x720 at 6 FPS on Video stream 1) on {size} cameras, concurrency {concurrency}')
+        variables = {'bench_camera_ids': cameras, 'bench_stream': SETTINGS_STREAM, 'bench_stream_settings': SETTINGS_WANTED,
+                     'bench_concurrency': concurrency}
+        expected: int | None = None
+        for approach in ('floor', 'collection'):
+            api.reset()
+            for run in ('first', 'noop'):
+                api.reset_counters()
+                vars_file = self.write_json(f'settings-{approach}-{run}.json', dict(
+                    variables, bench_expected_changed=expected if run == 'first' and expected is not None else 0))
+                if approach == 'floor':
+                    label = f'floor script, {concurrency} threads: ' + ('first run' if run == 'first' else 'no-op run (the reads alone)')
+                    command = [os.path.join(self.bindir, 'python'), os.path.join(HERE, 'floor_settings.py'), '--vars-file', vars_file,
+                               '--concurrency', str(concurrency)]
+                else:
+                    label = f'device_settings, concurrency {concurrency}: ' + ('first run' if run == 'first' else 'no-op run')
+                    command = self.playbook('device_settings.yml', '-e', f'@{vars_file}')
+                result = Result('settings', approach, label, size, run=run)
+                self.measure(result, command, api, items=size // 10)
+                if result.ok:
+                    if run == 'first' and expected is None:
+                        expected = int(t.cast(int, result.writes))  # the floor's count: every camera that offers both values
+                        if not expected:
+                            result.fail('the floor wrote nothing: no camera offers the values')
+                    elif run == 'first' and result.writes != expected:
+                        result.fail(f'{result.writes} writes, expected {expected} (the floor\'s)')
+                    elif run == 'noop' and result.writes:
+                        result.fail(f'{result.writes} writes in a no-op run')
+                    if run == 'first' and result.ok:
+                        self.verify_settings(api, cameras, result)
+                self.report(result)
+
+    def verify_settings(self, api: SimulatorAPI, cameras: list[str], result: Result) -> None:
+        """Every camera whose stream offers the values has them (the others are left alone)."""
+        def state(camera_id: str) -> str:
+            body = api.call('GET', f'/settings/{camera_id}?definitions')
+            index = next((number for number, entry in enumerate(body['data']['stream']) if entry['displayName'] == SETTINGS_STREAM), None)
+            if index is None:
+                return 'no stream'
+            entry, definitions = body['data']['stream'][index], body['definitions']['stream'][index]
+            offered = all(floor_settings.offers(definitions[name], value) is not None for name, value in SETTINGS_WANTED.items())
+            held = all(floor_settings.same(entry[name], str(value)) for name, value in SETTINGS_WANTED.items())
+            return 'set' if held else ('missed' if offered else 'not offered')
+
+        with api.without_latency():
+            states = api.parallel(state, cameras)
+        if states.count('missed'):
+            result.fail(f"{states.count('missed')} of {len(cameras)} cameras offer the values but do not have them")
 
     # -- 3. camera_info -------------------------------------------------------------------------------------
 
