@@ -126,7 +126,13 @@ class XProtectModule(AnsibleModule):
             self.no_log_values.add(value)
 
     def redact(self, text: str) -> str:
-        return self._client.redact(text) if self._client is not None else self.redactor.text(text)
+        # AnsibleModule warns from its own __init__ (an option that looks like a password without no_log), before
+        # this class has set its attributes
+        client = getattr(self, '_client', None)
+        if client is not None:
+            return client.redact(text)
+        redactor = getattr(self, 'redactor', None)
+        return redactor.text(text) if redactor is not None else text
 
     def warn(self, warning: str) -> None:
         super().warn(self.redact(warning))
