@@ -1148,6 +1148,8 @@ def manage_device_settings(module: t.Any) -> dict[str, t.Any]:
     workers = params['concurrency']
     started = time.monotonic()
     devices = select_devices(module.client, params, dtype, workers)
+    if not devices:
+        module.warn(f'the selection matched no {dtype.label} (check device_group, name and include_disabled): nothing was read or written')
     job = SettingsJob(module.client, dtype, wanted, unsupported=params['unsupported'], check_mode=module.check_mode)
     runs = job.read(devices, workers)
 
