@@ -50,6 +50,7 @@ from ansible_collections.milestone.xprotect.plugins.modules import (  # noqa: E4
     device_settings,
     login,
     ptz_task,
+    device_group,
     resource,
     resource_info,
     task,
@@ -199,6 +200,8 @@ INVOKE = Step('invoke', 'invoke', 'POST', r'/ptzPresets\?task=')
 POLL = Step('poll', 'poll', 'GET', r'/tasks/\d+$')
 CLEANUP = Step('cleanup', 'cleanup', 'POST', r'/tasks/\d+\?task=TaskCleanup')
 CAMERA_PATCH = Step('write', 'patch', 'PATCH', r'/cameras/[0-9a-fA-F-]+$')
+GROUPS_LIST = Step('list', 'list', 'GET', r'/cameraGroups\?')
+GROUP_CREATE = Step('write', 'create', 'POST', r'/cameraGroups$')
 SETTINGS_READ = Step('list', 'read', 'GET', r'/settings/[0-9a-fA-F-]+\?definitions')
 SETTINGS_PATCH = Step('write', 'patch', 'PATCH', r'/settings/[0-9a-fA-F-]+$')
 
@@ -565,6 +568,16 @@ def _described_done(sim: SimulatorProcess, site: Site, _run: ModuleRun) -> list[
     return [f'cameras {wrong} are not described'] if wrong else []
 
 
+RELIABLE_GROUP = 'Reliability matrix group'
+
+
+def _group_done(sim: SimulatorProcess, _site: Site, _run: ModuleRun) -> list[str]:
+    names = [group['name'] for group in api_ok(sim, 'GET', '/cameraGroups')['array']]
+    if names.count(RELIABLE_GROUP) != 1:
+        return [f'{names.count(RELIABLE_GROUP)} camera groups are named {RELIABLE_GROUP!r}, expected 1']
+    return []
+
+
 def _resources_read(_sim: SimulatorProcess, site: Site, run: ModuleRun) -> list[str]:
     resources = run.result.get('resources') or []
     return [] if len(resources) == site.ptz_count else [f'resource_info returned {len(resources)} PTZ cameras, the site has {site.ptz_count}']
@@ -606,6 +619,9 @@ SCENARIOS: tuple[Scenario, ...] = (
              lambda site: {'devices': site.default_cameras, 'streams': [{'stream': 'Video stream 1', 'settings': {'FPS': int(RELIABLE_FPS)}}],
                            'concurrency': 2},
              done=_frame_rate_done),
+    # A create that must never happen twice, whatever answer is lost (the curated modules share the planner's writer).
+    Scenario('device_group', device_group.main, (GROUPS_LIST, GROUP_CREATE), lambda site: {'path': RELIABLE_GROUP},
+             done=_group_done),
     Scenario('resource_info cameras', resource_info.main, (CAMERAS_LIST,),
              lambda site: {'type': 'cameras', 'filters': {'ptzEnabled': 'true'}}, done=_resources_read),
     Scenario('task GetDevicePresets', task.main, (INVOKE, POLL, CLEANUP),
