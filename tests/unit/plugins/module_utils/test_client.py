@@ -521,3 +521,15 @@ def test_error_messages_name_the_method_of_a_bad_envelope(mock):
     mock.add(responses.PATCH, REST + '/userDefinedEvents/e1', json={'event': {}})
     with pytest.raises(UnexpectedResponseError, match='PATCH userDefinedEvents/e1 answered without the "data" envelope'):
         make_client().update('userDefinedEvents/e1', {'name': 'B'})
+
+
+def test_environment_proxies_are_honoured_and_read_once_per_host(monkeypatch):
+    monkeypatch.setenv('HTTPS_PROXY', 'http://proxy.example.com:3128')
+    monkeypatch.setenv('NO_PROXY', 'direct.example.com')
+    client = XProtectClient(ConnectionSettings(server_url='https://vms.example.com', username='admin', password='pw-for-proxies'))
+    transport = client.transport
+    assert transport.proxies_for('https://vms.example.com/api/rest/v1/cameras')['https'] == 'http://proxy.example.com:3128'
+    assert 'https' not in transport.proxies_for('https://direct.example.com/IDP/connect/token')
+    monkeypatch.setenv('HTTPS_PROXY', 'http://another.example.com:8080')
+    assert transport.proxies_for('https://vms.example.com/api/rest/v1/hardware')['https'] == 'http://proxy.example.com:3128'
+    assert transport.session.trust_env is False, 'requests must not read the environment again on every request'
