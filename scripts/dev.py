@@ -66,7 +66,8 @@ class Profile:
 
 ALL_SUITES = ('sanity', 'units', 'pytest-units', 'integration', 'ecosystem')
 #: What depends on ansible-core runs on every profile; what does not runs once, on the primary profile:
-#: - the unit tests run under pytest (pytest-ansible) on the primary profile and under ansible-test units on the others;
+#: - the unit tests run once per ansible-core: under pytest (pytest-ansible) on the newer two, under ansible-test units on the
+#:   oldest (which also proves ansible-test's own runner takes them);
 #: - the simulator's own tests, the in-process client and fault-matrix tests, the reliability, benchmark and ecosystem
 #:   suites run on the primary profile only;
 #: - pep8 and pylint check the code, not its fit with an ansible-core: they run on the primary profile only.
@@ -79,7 +80,7 @@ CODE_ONLY_SANITY = ('pep8', 'pylint')
 PROFILES = {
     'core2.19': Profile('core2.19', '3.11', 'tests/requirements/ansible-core-2.19.txt', ('sanity', 'pytest-units', 'integration', 'ecosystem')),
     # the newest ansible-core: the roles, playbooks, inventory plugin and action plugin, and one module's whole suite
-    'core2.21': Profile('core2.21', '3.12', 'tests/requirements/ansible-core-2.21.txt', ('sanity', 'units', 'integration'),
+    'core2.21': Profile('core2.21', '3.12', 'tests/requirements/ansible-core-2.21.txt', ('sanity', 'pytest-units', 'integration'),
                         integration_paths=CORE_SENSITIVE_TESTS, skip_sanity=CODE_ONLY_SANITY),
     # the oldest supported ansible-core: the roles and playbooks, whose Jinja templating differs most between versions
     'core2.16': Profile('core2.16', '3.11', 'tests/requirements/ansible-core-2.16.txt', ('sanity', 'units', 'integration'),
@@ -347,7 +348,8 @@ def command_test(args: argparse.Namespace) -> None:
 #: The whole matrix in two lanes that run side by side: the primary profile's integration tests (which mostly wait on
 #: playbook processes, the simulators' latency and task times), and everything else one after another.
 LANE_ONE = (('core2.19', 'integration'),)
-LANE_TWO = (('core2.19', 'sanity,pytest-units,ecosystem'), ('core2.21', 'sanity,units,integration'), ('core2.16', 'sanity,units,integration'))
+LANE_TWO = (('core2.19', 'sanity,pytest-units,ecosystem'), ('core2.21', 'sanity,pytest-units,integration'),
+            ('core2.16', 'sanity,units,integration'))
 
 
 def test_in_two_lanes() -> None:

@@ -135,3 +135,15 @@ def sim_client_fixture() -> Iterator[Callable[..., SimClient]]:
 def client(simulator: SimulatorProcess, sim_client: Callable[..., SimClient]) -> SimClient:
     """An admin client of the per-test reset ``simulator``."""
     return sim_client(simulator)
+
+
+#: The longest test files, measured: started first, so that the workers do not wait on one of them at the end.
+LONGEST_FIRST = ("test_reliability_faults_slow.py", "test_resource_every_type.py", "test_bench_smoke.py", "test_ptz_task.py",
+                 "test_first_use.py", "test_reliability_secrets.py", "test_reliability_faults.py", "test_ansible_runner.py",
+                 "test_simulator_task_effects.py", "test_camera_info.py", "test_inventory.py", "test_playbooks.py")
+
+
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """Order the files longest first (pytest-xdist's loadfile hands out files in collection order); tests keep their order."""
+    rank = {name: index for index, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
