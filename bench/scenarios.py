@@ -31,7 +31,7 @@ PLAYBOOKS = os.path.join(HERE, 'playbooks')
 BENCH_PRESET = 'Bench Home'
 #: Writes at once of user_defined_events (the planner's WRITE_CONCURRENCY), which the event floor uses too.
 EVENT_WRITE_CONCURRENCY = 16
-#: What the settings scenario sets: a stream of every camera, the common fleet job (AUTOMATION_JOBS.md §1 row 3).
+#: What the settings scenario sets: a stream of every camera, the common fleet job.
 SETTINGS_STREAM = 'Video stream 1'
 SETTINGS_WANTED = {'resolution': '1280x720', 'FPS': 6}
 

@@ -597,8 +597,8 @@ def generic_disputes(spec: dict[str, Any]) -> dict[str, Dispute]:
     return {
         "D6-reference-enums": Dispute(
             "Enums of GUIDs or Type[GUID] values (genericEvents.dataSource, alarmDefinitions.eventType/eventTypeGroup, ...) list the "
-            "objects of Milestone's test system; a site references its own (docs/xprotect-api.md §5 for PtzPreset[...]; "
-            "AUTOMATION_JOBS.md 2.3: 'OAS enums are sample values from Milestone's lab, not real choices'). Replaced by the first "
+            "objects of Milestone's test system; a site references its own (docs/xprotect-api.md §5 for PtzPreset[...]; the "
+            "document's enums are sample values from Milestone's lab, not choices, docs/resource-types.md). Replaced by the first "
             "documented value before validating.",
             r"is not one of \['(?:[0-9A-Fa-f]{8}-|[A-Z][A-Za-z]*\[)",
             _replace_reference_enums(_reference_enums(spec))),
@@ -616,8 +616,8 @@ def generic_disputes(spec: dict[str, Any]) -> dict[str, Dispute]:
             "settings.generalSettings and settings.stream list one test driver's properties (aviFilename, chessboardTileColor, FPS as a "
             "number, ...); a device has its driver's properties, with values as strings (OAS prose 'definitions parameter': "
             "'brightness': '50'), and a camera's streams have stream reference ids of their own driver, not the one of the "
-            "streamReferenceId enum, and recordTo is empty for a stream that is not recorded (AUTOMATION_JOBS.md 2.3: 'Driver schemas "
-            "are one driver's union'). Entries reduced to their names and ids, and usage entries given the document's stream, before "
+            "streamReferenceId enum, and recordTo is empty for a stream that is not recorded (the driver schemas of the document "
+            "are one driver's properties). Entries reduced to their names and ids, and usage entries given the document's stream, before "
             "validating.",
             r"unexpected|is not one of|is not of type",
             _driver_settings),
