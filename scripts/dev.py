@@ -381,7 +381,7 @@ def test_in_two_lanes() -> None:
             command = [sys.executable, script, 'test', '--profile', profile, '--only', only] + (['--', *pytest_args] if pytest_args else [])
             code = subprocess.run(command, cwd=ROOT, env=lane_env, stdout=output, stderr=subprocess.STDOUT if output is not None else None,
                                   check=False).returncode
-            what = f'{profile} {only}' + (f" ({', '.join(os.path.basename(arg.split('=')[-1]) for arg in pytest_args)})" if pytest_args else '')
+            what = f'{profile} {only}' + (f" ({' '.join(pytest_args)})" if pytest_args else '')
             outcomes.append((what, code, time.monotonic() - begin))
         return outcomes
 
