@@ -30,6 +30,8 @@ from ansible_collections.milestone.xprotect.plugins.modules import (
     camera_info,
     device_group,
     device_settings,
+    alarm_info,
+    event_trigger,
     login,
     ptz_task,
     resource,
@@ -65,6 +67,8 @@ MODULES = {
     'device_group': device_group.main,
     'role': role.main,
     'basic_user': basic_user.main,
+    'event_trigger': event_trigger.main,
+    'alarm_info': alarm_info.main,
 }
 CAMERA_ID = '0a1b2c3d-0000-4000-8000-000000000001'
 TYPE_NAMES = {name.lower() for name in RESOURCE_TYPES}
@@ -85,6 +89,8 @@ VALID = {
     'device_group': {'path': 'Site A/Parking', 'members': ['Parking*']},
     'role': {'name': 'Operators', 'members': ['guard.lobby'], 'overall_permissions': {'Cameras': {'GENERIC_READ': 'Allow'}}},
     'basic_user': {'name': 'guard.lobby', 'user_password': 'Gu4rd-pässwörd'},
+    'event_trigger': {'event': 'Door forced'},
+    'alarm_info': {},
 }
 
 
@@ -299,6 +305,15 @@ MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
         blank.map(lambda name: {'name': name}),
         st.sampled_from(['beginsWith', 'like', 'equals', 'endsWith']).map(lambda operator: {'filters': {'name': f'{operator}:x'}}),
         text.filter(lambda value: value not in ('definitions', 'tasks', 'resources')).map(lambda value: {'include': [value]}),
+    ),
+    'event_trigger': st.one_of(
+        blank.map(lambda name: {'event': name}),
+        st.integers(max_value=0).map(lambda count: {'count': count}),
+        not_an_int.map(lambda value: {'count': value}),
+    ),
+    'alarm_info': st.one_of(
+        not_guid.map(lambda ident: {'id': ident}),
+        not_a_bool.map(lambda value: {'include_data': value}),
     ),
     'task': st.one_of(
         blank.map(lambda name: {'task': name}),
