@@ -15,14 +15,10 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import json
-import os
 import sys
 import typing as t
 
-import requests
-from requests.adapters import HTTPAdapter
-
-REST = '/api/rest/v1'
+from floorlib import FloorSession
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,26 +28,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with open(args.events_file, encoding='utf-8') as handle:
         names = [str(name) for name in json.load(handle)['bench_events']]
-    base = os.environ['XPROTECT_SERVER_URL'].rstrip('/')
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = os.environ.get('XPROTECT_CA_PATH') or True
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=args.concurrency)
-    session.mount('https://', adapter)
-    session.mount('http://', adapter)
-    response = session.post(base + '/IDP/connect/token', timeout=30, data={
-        'grant_type': 'password', 'username': os.environ['XPROTECT_USERNAME'], 'password': os.environ['XPROTECT_PASSWORD'],
-        'client_id': 'GrantValidatorClient'})
-    response.raise_for_status()
-    headers = {'Authorization': 'Bearer ' + response.json()['access_token']}
-    listing = session.get(base + REST + '/userDefinedEvents', headers=headers, timeout=30)
-    listing.raise_for_status()
-    existing = {event['name'] for event in listing.json()['array']}
+    floor = FloorSession(args.concurrency)
+    existing = {event['name'] for event in floor.call('GET', '/userDefinedEvents')['array']}
 
     def create(name: str) -> t.Any:
-        created = session.post(base + REST + '/userDefinedEvents', json={'name': name}, headers=headers, timeout=30)
-        created.raise_for_status()
-        return created.json()['result']['id']
+        return floor.call('POST', '/userDefinedEvents', {'name': name})['result']['id']
 
     missing = [name for name in names if name not in existing]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.concurrency) as pool:

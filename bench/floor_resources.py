@@ -14,13 +14,10 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import json
-import os
 import sys
+import typing as t
 
-import requests
-from requests.adapters import HTTPAdapter
-
-REST = '/api/rest/v1'
+from floorlib import FloorSession
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,33 +29,12 @@ def main(argv: list[str] | None = None) -> int:
         variables = json.load(handle)
     wanted = {str(ident).lower() for ident in variables['bench_camera_ids']}
     description = str(variables['bench_description'])
-    base = os.environ['XPROTECT_SERVER_URL'].rstrip('/')
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = os.environ.get('XPROTECT_CA_PATH') or True
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=args.concurrency)
-    session.mount('https://', adapter)
-    session.mount('http://', adapter)
-    response = session.post(base + '/IDP/connect/token', timeout=30, data={
-        'grant_type': 'password', 'username': os.environ['XPROTECT_USERNAME'], 'password': os.environ['XPROTECT_PASSWORD'],
-        'client_id': 'GrantValidatorClient'})
-    response.raise_for_status()
-    headers = {'Authorization': 'Bearer ' + response.json()['access_token']}
-    cameras, page = [], 0
-    while True:
-        listing = session.get(base + REST + f'/cameras?disabled&page={page}&size=500', headers=headers, timeout=60)
-        listing.raise_for_status()
-        batch = listing.json()['array']
-        cameras.extend(batch)
-        if len(batch) < 500:
-            break
-        page += 1
+    floor = FloorSession(args.concurrency)
+    cameras = floor.cameras()
     todo = [camera['id'] for camera in cameras if camera['id'].lower() in wanted and camera.get('description') != description]
 
-    def patch(camera_id: str) -> int:
-        answer = session.patch(base + REST + f'/cameras/{camera_id}', json={'description': description}, headers=headers, timeout=30)
-        answer.raise_for_status()
-        return answer.status_code
+    def patch(camera_id: str) -> t.Any:
+        return floor.call('PATCH', f'/cameras/{camera_id}', {'description': description})
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.concurrency) as pool:
         statuses = list(pool.map(patch, todo))
