@@ -10,8 +10,8 @@ module: hardware
 short_description: Add, name, enable, re-credential, replace, move and remove hardware (cameras, encoders) and its devices
 version_added: 0.2.0
 description:
-  - Declares hardware on recording servers by address, one (O(address)) or a list (O(items)), and brings it there:
-    adds what is missing, names and enables the hardware and the devices wanted, changes what differs, and leaves what
+  - Declares hardware on recording servers by address, one (O(address)) or a list (O(items)), and brings it there.
+    It adds what is missing, names and enables the hardware and the devices wanted, changes what differs, and leaves what
     already fits alone, so a second run changes nothing.
   - A hardware is identified by its address's host on its recording server, as XProtect itself compares addresses
     (scheme, port and case do not make another hardware). A row with a new name renames the hardware.
@@ -366,7 +366,7 @@ hardware:
       status: changed
       changed: true
       action: add
-      changes: [added, name, enabled, cameras[0].enabled, cameras[0].name]
+      changes: [added, name, enabled, 'cameras[0].enabled', 'cameras[0].name']
       devices: [{kind: cameras, channel: 0, id: 1b2c3d4e-5f60-4a71-8b92-a3b4c5d6e7f8, name: Lobby entrance, enabled: true,
                  changes: [enabled, name]}]
       error: ''

@@ -21,8 +21,12 @@ extends_documentation_fragment:
   - milestone.xprotect.connection
   - milestone.xprotect.connection.attributes
   - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.info_module
 attributes:
+  check_mode:
+    support: full
+    details: The module only reads, so it runs in check mode as usual.
+  diff_mode:
+    support: none
   platform:
     platforms: posix
 options:
