@@ -888,7 +888,10 @@ class HardwareJob:  # pylint: disable=too-many-instance-attributes
         self._configure_devices(run, item, hardware_id, fresh)
         if run.status not in (CHANGED, WOULD_CHANGE):
             run.status = UNCHANGED
+        devices_after = run.after.get('devices')
         run.after = _view(run.hardware, run.server_name)
+        if devices_after:
+            run.after['devices'] = devices_after
         if set_password:
             run.before['password'] = MASK
             run.after['password'] = MASK + ' (new)'
