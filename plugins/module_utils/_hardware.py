@@ -472,8 +472,8 @@ class Site:
         else:
             found = [driver for driver in drivers if str(driver.get('name', '')) == wanted]
             if not found:
-                found = [driver for driver in drivers if wanted.lower() in (str(driver.get('name', '')).lower(),
-                                                                           str(driver.get('displayName', '')).lower())]
+                found = [driver for driver in drivers
+                         if wanted.lower() in (str(driver.get('name', '')).lower(), str(driver.get('displayName', '')).lower())]
         if len(found) == 1:
             return found[0]
         server = show(self.server_name(server_id))
@@ -811,10 +811,9 @@ class HardwareJob:  # pylint: disable=too-many-instance-attributes
         path = f'recordingServers/{_quote(run.server_id)}'
         if driver is not None:
             try:
-                task = self._task(run, path, 'HardwareScan', {'hardwareAddress': item.address.sent, 'hardwareDriverIds': '',
-                                                               'userName': item.username, 'password': item.password,
-                                                               'useDefaultCredentials': False},
-                                  f'detect the driver of {item.label}')
+                scan = {'hardwareAddress': item.address.sent, 'hardwareDriverIds': '', 'userName': item.username, 'password': item.password,
+                        'useDefaultCredentials': False}
+                task = self._task(run, path, 'HardwareScan', scan, f'detect the driver of {item.label}')
             except XProtectError:
                 task = None
             found_path = (task or {}).get('hardwareDriverPath')
@@ -825,9 +824,8 @@ class HardwareJob:  # pylint: disable=too-many-instance-attributes
                         f'{found.get("number")} ({found.get("name")}): set driver to {found.get("number")}, or leave driver out to have it '
                         'detected')
         try:
-            task = self._task(run, path, 'HardwareScanExpress', {'primaryUserName': item.username, 'primaryPassword': item.password,
-                                                                  'useDefaultCredentials': False},
-                              f'scan the network of recording server {show(run.server_name)}')
+            express = {'primaryUserName': item.username, 'primaryPassword': item.password, 'useDefaultCredentials': False}
+            task = self._task(run, path, 'HardwareScanExpress', express, f'scan the network of recording server {show(run.server_name)}')
         except XProtectError:
             return ('the device could not be reached or refused the credentials (a network scan to tell which failed); check the '
                     'address, the port, the user name and the password')
@@ -918,8 +916,8 @@ class HardwareJob:  # pylint: disable=too-many-instance-attributes
             parts = []
             for wanted in missing:
                 have = sorted(channel for channel in by_channel[wanted.kind] if isinstance(channel, int))
-                parts.append(f'{wanted.kind} channel {wanted.channel} (it has ' + (f'channels {", ".join(map(str, have))}' if have else
-                                                                                  f'no {wanted.kind}') + ')')
+                has = f'channels {", ".join(map(str, have))}' if have else f'no {wanted.kind}'
+                parts.append(f'{wanted.kind} channel {wanted.channel} (it has {has})')
             raise ConflictError(f'{item.label} has no ' + '; no '.join(parts) + '. Channels count from 0.')
         writes: list[tuple[str, Obj, Obj]] = []
         for kind in kinds:
@@ -1163,10 +1161,12 @@ def read_hardware(module: t.Any) -> Obj:
                 if (not hosts or host_of(hw.get('address')) in hosts) and (not ids or object_id(hw) in ids)
                 and (not names or hw.get('name') in names) and (params['include_disabled'] or hw.get('enabled'))]
     drivers: dict[str, Obj] = {}
-    for _ident, found in map_all(lambda ident: (ident, client.list(f'recordingServers/{_quote(ident)}/hardwareDrivers',
-                                                                    action='list the hardware drivers')),
-                                 sorted({_parent_id(hw) for hw in selected if _parent_id(hw)}), workers=workers):
-        for driver in found[1]:
+
+    def server_drivers(ident: str) -> list[Obj]:
+        return client.list(f'recordingServers/{_quote(ident)}/hardwareDrivers', action='list the hardware drivers')
+
+    for _ident, found in map_all(server_drivers, sorted({_parent_id(hw) for hw in selected if _parent_id(hw)}), workers=workers):
+        for driver in found:
             drivers[object_id(driver)] = driver
     site = Site.__new__(Site)
     site.client, site.workers, site.servers, site.hardware = client, workers, servers, selected

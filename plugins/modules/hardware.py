@@ -414,8 +414,8 @@ ARGUMENT_SPEC = dict(
     state=dict(type='str', choices=['present', 'absent'], default='present'),
     concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
     failure_tolerance=dict(type='raw', default=0),
-    wait_timeout=dict(type='float', default=300.0),
-    wait_sleep=dict(type='float', default=1.0),
+    wait_timeout=dict(type='float', default=300),
+    wait_sleep=dict(type='float', default=1),
 )
 MUTUALLY_EXCLUSIVE = [('address', 'items')]
 REQUIRED_ONE_OF = [('address', 'items')]
