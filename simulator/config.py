@@ -33,6 +33,7 @@ class SimConfig:  # pylint: disable=too-many-instance-attributes
     ca_key_file: str | None = None
     tls_cert: str = "valid"
     cameras: int = 40
+    network_devices: int = 0
     seed: int = 1
     token_ttl: int = 3600
     task_seconds: float = 2.0
@@ -62,6 +63,7 @@ class SimConfig:  # pylint: disable=too-many-instance-attributes
     event_retention_days: float = 30.0
     ws_resume_seconds: float = 30.0
     stream_usage_reload_seconds: float = 10.0
+    hardware_driver_settings: str = "prose"
     verbose: bool = False
 
     def user(self, name: str) -> User | None:
@@ -146,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     data = parser.add_argument_group("seed data")
     data.add_argument("--cameras", type=int, default=40, help="number of cameras to seed (default 40)")
+    data.add_argument("--network-devices", type=int, default=0, metavar="N",
+                      help="N more devices per recording server on the simulated camera network, not yet added, at "
+                           "cam-0001.<recording server>.example ... (default 0)")
     data.add_argument("--seed", type=int, default=1, help="seed of the deterministic data generator (default 1)")
     data.add_argument("--product-version", default="25.1.1804.0", help="ProductVersion reported by /api/.well-known/uris")
 
@@ -202,6 +207,10 @@ def build_parser() -> argparse.ArgumentParser:
     rest.add_argument("--subgroup-create", choices=("post-child", "unsupported"), default="post-child",
                       help="POST {kind}Groups/{id}/{kind}Groups creates a subgroup (default), or answers 400 Unknown request: the "
                            "document shows no create below a group")
+    rest.add_argument("--hardware-driver-settings", choices=("prose", "schema"), default="prose",
+                      help="hardware/{id}/hardwareDriverSettings: with the HardwareDriverSettings block of the document's prose "
+                           "(detectedModelName, macAddress, firmwareVersion, serialNumber; default), or only the schema's "
+                           "displayName and hardwarePtz")
     rest.add_argument("--missing-types", metavar="TYPE[,TYPE...]", default="",
                       help="resource types of the OpenAPI document this server lacks, as an older XProtect does: they answer "
                            "404 Unknown resource (e.g. evidenceLockProfiles,registeredServices)")
@@ -224,6 +233,8 @@ def config_from_args(argv: Sequence[str] | None = None) -> SimConfig:
     args = parser.parse_args(argv)
     if args.cameras < 0:
         parser.error("--cameras must be >= 0")
+    if args.network_devices < 0:
+        parser.error("--network-devices must be >= 0")
     if args.max_name_length < 1:
         parser.error("--max-name-length must be >= 1")
     if args.token_ttl < 1:

@@ -14,7 +14,15 @@ What is on the network (deterministic from ``--seed``):
   203.0.113.0/24 for the third) and one ``.example`` host name (RFC 2606), devices not yet added: an AXIS camera and an
   AXIS encoder with the factory credentials, a Hanwha camera whose password was changed from the factory one and that
   only the Hanwha driver speaks, an ONVIF device that only the ONVIF driver speaks, a Bosch camera that is switched off
-  (unreachable), and an AXIS PTZ camera with credentials of its own.
+  (unreachable), and an AXIS PTZ camera with credentials of its own;
+- with ``--network-devices N``, N more devices per recording server at ``cam-0001.<recording server>.example`` ...
+  (RFC 2606 names, so they never meet a real address), all reachable: mixed vendors and models of the seeded drivers,
+  mostly one camera (some with a microphone, speaker, metadata, input or output), a few PTZ cameras and 4-channel encoders,
+  the vendor's factory credentials for most and a password of their own for some.  Each is drawn from a hash of the seed
+  and its host name, so a device is the same whatever N is.
+
+Every device has a serial number besides its MAC address and firmware (``hardwareDriverSettings`` shows them).  Devices
+are kept by host name, so finding one is a dictionary lookup whatever the size of the network.
 
 ``GET /_simulator/network`` shows it (credentials included: they are the simulated devices' own, needed to add them).
 """
@@ -22,6 +30,7 @@ What is on the network (deterministic from ``--seed``):
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import urllib.parse
 from typing import Any
@@ -51,9 +60,34 @@ NEW_DEVICES: tuple[tuple[str, str, str, tuple[str, ...], tuple[str, str] | None,
 )
 
 
+# A profile of the devices ``--network-devices`` adds: (weight, vendor, model, drivers that speak to it, channels, PTZ).
+# The models are those the seeded drivers and the settings families (res_settings.py) know.
+EXTRA_PROFILES: tuple[tuple[int, str, str, tuple[str, ...], dict[str, int], bool], ...] = (
+    (24, "AXIS", "AXIS P3265-LVE Dome Camera", ("AXIS", "ONVIF"), {"cameras": 1}, False),
+    (14, "AXIS", "AXIS M3106-L Mk II Network Camera", ("AXIS", "ONVIF"), {"cameras": 1}, False),
+    (18, "Hanwha", "Hanwha XNV-8080R", ("Hanwha", "ONVIF"), {"cameras": 1}, False),
+    (16, "Bosch", "Bosch FLEXIDOME IP 5100i", ("Bosch", "ONVIF"), {"cameras": 1}, False),
+    (14, "ONVIF", "ONVIF Conformant Device", ("ONVIF",), {"cameras": 1}, False),
+    (8, "AXIS", "AXIS Q6135-LE PTZ Network Camera", ("AXIS", "ONVIF"), {"cameras": 1, "inputEvents": 1, "outputs": 1}, True),
+    (6, "AXIS", "AXIS M7104 Video Encoder", ("AXIS", "ONVIF"), {"cameras": 4, "inputEvents": 4, "outputs": 2}, False),
+)
+_PROFILE_TABLE = tuple(profile for profile in EXTRA_PROFILES for _weight in range(profile[0]))
+# Extra channels of a single camera (one byte of the device's hash each; out of 256): microphone, speaker, metadata, input, output.
+EXTRA_CHANNELS = (("microphones", 77), ("speakers", 13), ("metadata", 26), ("inputEvents", 51), ("outputs", 26))
+OWN_PASSWORD_SHARE = 38  # out of 256: about 15 % of the devices no longer have the factory password
+# How a vendor's serial numbers begin (AXIS: the serial number is the MAC address without separators) [I].
+SERIAL_PREFIX = {"Hanwha": "ZC7G", "Bosch": "0440", "ONVIF": "SN"}
+
+
 def host_of(address: Any) -> str:
     """The host part of a hardware address (``http://10.1.0.10/``, ``10.1.0.10``, ``cam.example:8080``), lower case."""
-    text = str(address or "").strip()
+    return _host_of_text(address if isinstance(address, str) else str(address or ""))
+
+
+@functools.lru_cache(maxsize=65536)
+def _host_of_text(address: str) -> str:
+    """:func:`host_of`, remembered: the duplicate checks of the hardware tasks compare every hardware's address."""
+    text = address.strip()
     if not text:
         return ""
     if "://" not in text:
@@ -69,6 +103,14 @@ def _mac(seed: int, vendor: str, address: str) -> str:
     digest = hashlib.sha256(f"mac/{seed}/{address}".encode()).hexdigest()
     tail = ":".join(digest[index:index + 2] for index in (0, 2, 4)).upper()
     return f"{MAC_PREFIX.get(vendor, '02:00:5E')}:{tail}"
+
+
+def _serial(seed: int, vendor: str, mac_address: str) -> str:
+    """A device's serial number: AXIS's is its MAC address without separators; the others' a prefix and digits [I]."""
+    if vendor == "AXIS":
+        return mac_address.replace(":", "")
+    digits = str(int(hashlib.sha256(f"serial/{seed}/{mac_address}".encode()).hexdigest()[:12], 16)).zfill(15)[-11:]
+    return SERIAL_PREFIX.get(vendor, "SN") + digits
 
 
 @dataclasses.dataclass
@@ -87,6 +129,7 @@ class Device:  # pylint: disable=too-many-instance-attributes
     channels: dict[str, int]
     ptz: bool = False
     reachable: bool = True
+    serial_number: str = ""
 
     def accepts(self, user_name: Any, password: Any) -> bool:
         """Whether the device takes these credentials."""
@@ -95,8 +138,9 @@ class Device:  # pylint: disable=too-many-instance-attributes
     def to_json(self, hardware: list[str]) -> dict[str, Any]:
         """The device as ``GET /_simulator/network`` shows it (``hardware``: ids of the hardware objects using it)."""
         return {"address": self.address, "vendor": self.vendor, "model": self.model, "drivers": list(self.drivers),
-                "userName": self.user_name, "password": self.password, "macAddress": self.mac_address, "firmware": self.firmware,
-                "channels": dict(self.channels), "ptz": self.ptz, "reachable": self.reachable, "hardware": hardware}
+                "userName": self.user_name, "password": self.password, "macAddress": self.mac_address, "serialNumber": self.serial_number,
+                "firmware": self.firmware, "channels": dict(self.channels), "ptz": self.ptz, "reachable": self.reachable,
+                "hardware": hardware}
 
 
 class Network:
@@ -104,6 +148,9 @@ class Network:
 
     def __init__(self, devices: list[Device]) -> None:
         self.devices = {device.address: device for device in devices}
+        self.by_server: dict[str, list[Device]] = {}
+        for device in self.devices.values():
+            self.by_server.setdefault(device.recording_server, []).append(device)
 
     def find(self, address: Any) -> Device | None:
         """The device at ``address`` (any form :func:`host_of` takes), or None."""
@@ -111,7 +158,7 @@ class Network:
 
     def local(self, recording_server_id: str) -> list[Device]:
         """The devices on the recording server's own network (what an express scan finds)."""
-        return [device for device in self.devices.values() if device.recording_server == recording_server_id]
+        return list(self.by_server.get(recording_server_id, ()))
 
     def to_json(self, store: Store) -> dict[str, Any]:
         """``GET /_simulator/network``: per recording server its devices and the hardware using each."""
@@ -142,8 +189,19 @@ def _channel_counts(store: Store) -> dict[str, dict[str, int]]:
     return counts
 
 
-def build_network(store: Store, seed: int) -> Network:
-    """The network of a freshly seeded site (see the module docstring)."""
+def build_network(store: Store, seed: int, extra: int = 0) -> Network:
+    """The network of a freshly seeded site, with ``extra`` more devices per recording server (see the module docstring)."""
+    devices = _seeded_devices(store, seed)
+    for index, (ident, server) in enumerate(store.objects.get("recordingServers", {}).items()):
+        name = str(server.get("name", ident)).lower()
+        devices.extend(_new_devices(seed, index, ident, name))
+        width = max(4, len(str(extra)))
+        devices.extend(extra_device(seed, ident, f"cam-{number:0{width}d}.{name}.example") for number in range(1, extra + 1))
+    return Network(devices)
+
+
+def _seeded_devices(store: Store, seed: int) -> list[Device]:
+    """The devices of the seeded hardware, with the hardware's credentials."""
     groups = _driver_groups(store)
     counts = _channel_counts(store)
     devices = []
@@ -152,20 +210,41 @@ def build_network(store: Store, seed: int) -> Network:
         address = host_of(hardware.get("address"))
         vendor = groups.get(str((hardware.get("hardwareDriverPath") or {}).get("id")), "ONVIF") or "ONVIF"
         cameras = [store.cameras[camera] for camera in store.hardware_cameras.get(ident, []) if camera in store.cameras]
+        mac = _mac(seed, vendor, address)
         devices.append(Device(address=address, recording_server=str(parent.get("id", "")), vendor=vendor, model=str(hardware.get("model", "")),
                               drivers=(vendor,) if vendor == "ONVIF" else (vendor, "ONVIF"), user_name=str(hardware.get("userName", "")),
-                              password=str(store.secrets.get(ident, {}).get("password", "")), mac_address=_mac(seed, vendor, address),
+                              password=str(store.secrets.get(ident, {}).get("password", "")), mac_address=mac,
                               firmware=FIRMWARE.get(vendor, "1.0.0"), channels=counts.get(ident, {}),
-                              ptz=any(camera.get("ptzEnabled") for camera in cameras)))
-    for index, (ident, server) in enumerate(store.objects.get("recordingServers", {}).items()):
-        net = TEST_NETS[index % len(TEST_NETS)]
-        for suffix, vendor, model, drivers, credentials, channels, ptz, reachable in NEW_DEVICES:
-            address = f"cam-gate.{str(server.get('name', ident)).lower()}.example" if suffix == "gate" else f"{net}.{suffix + str(index // 3 or '')}"
-            user_name, password = credentials or FACTORY_CREDENTIALS[vendor]
-            devices.append(Device(address=address, recording_server=ident, vendor=vendor, model=model, drivers=drivers, user_name=user_name,
-                                  password=password, mac_address=_mac(seed, vendor, address), firmware=FIRMWARE[vendor],
-                                  channels=dict(channels), ptz=ptz, reachable=reachable))
-    return Network(devices)
+                              ptz=any(camera.get("ptzEnabled") for camera in cameras), serial_number=_serial(seed, vendor, mac)))
+    return devices
+
+
+def _new_devices(seed: int, index: int, server_id: str, server_name: str) -> list[Device]:
+    """The devices of ``NEW_DEVICES`` on the network of the ``index``-th recording server."""
+    net = TEST_NETS[index % len(TEST_NETS)]
+    devices = []
+    for suffix, vendor, model, drivers, credentials, channels, ptz, reachable in NEW_DEVICES:
+        address = f"cam-gate.{server_name}.example" if suffix == "gate" else f"{net}.{suffix + str(index // 3 or '')}"
+        user_name, password = credentials or FACTORY_CREDENTIALS[vendor]
+        mac = _mac(seed, vendor, address)
+        devices.append(Device(address=address, recording_server=server_id, vendor=vendor, model=model, drivers=drivers, user_name=user_name,
+                              password=password, mac_address=mac, firmware=FIRMWARE[vendor], channels=dict(channels), ptz=ptz,
+                              reachable=reachable, serial_number=_serial(seed, vendor, mac)))
+    return devices
+
+
+def extra_device(seed: int, recording_server: str, address: str) -> Device:
+    """One device of ``--network-devices``, drawn from a hash of the seed and its host name (see the module docstring)."""
+    draw = hashlib.sha256(f"network-device/{seed}/{address}".encode()).digest()
+    _weight, vendor, model, drivers, channels, ptz = _PROFILE_TABLE[int.from_bytes(draw[:2], "big") % len(_PROFILE_TABLE)]
+    channels = dict(channels)
+    if channels == {"cameras": 1} and not ptz:
+        channels.update({kind: 1 for (kind, share), byte in zip(EXTRA_CHANNELS, draw[2:7]) if byte < share})
+    user_name, password = FACTORY_CREDENTIALS[vendor]
+    mac = _mac(seed, vendor, address)
+    return Device(address=address, recording_server=recording_server, vendor=vendor, model=model, drivers=drivers, user_name=user_name,
+                  password=f"Cam-{draw[8:12].hex()}" if draw[7] < OWN_PASSWORD_SHARE else password, mac_address=mac,
+                  firmware=FIRMWARE[vendor], channels=channels, ptz=ptz, serial_number=_serial(seed, vendor, mac))
 
 
 def next_firmware(version: str) -> str:

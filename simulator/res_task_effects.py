@@ -38,6 +38,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from . import res_generic as generic
+from . import res_hardware
 from .live import OUTPUT_ACTIVATED, OUTPUT_DEACTIVATED
 from .network import FACTORY_CREDENTIALS, Device, fit, host_of, live_jpeg, next_firmware
 from .responses import ApiError, bad_request, json_response
@@ -443,11 +444,20 @@ def _with_defaults(credentials: list[tuple[str, str]], use_defaults: bool, group
     return credentials + ([FACTORY_CREDENTIALS[group]] if use_defaults and group in FACTORY_CREDENTIALS else [])
 
 
-def _findings(store: Store, server_id: str, device: Device, address: str, driver: dict[str, Any] | None,
+def hosts_in_use(store: Store) -> dict[str, set[str]]:
+    """Per host, the recording servers with hardware at that host (one pass over the hardware, for a whole scan)."""
+    found: dict[str, set[str]] = {}
+    for hardware in store.objects.get("hardware", {}).values():
+        found.setdefault(host_of(hardware.get("address")), set()).add(parent_id(hardware))
+    return found
+
+
+def _findings(hosts: dict[str, set[str]], server_id: str, device: Device, address: str, driver: dict[str, Any] | None,
               login: tuple[str, str] | None) -> dict[str, Any]:
-    """One scan result (the fields MilestonePSTools reads from a hardware scan: VmsHardwareScanResult)."""
-    local = same_host_on(store, server_id, device.address)
-    anywhere = any(host_of(hardware.get("address")) == device.address for hardware in store.objects.get("hardware", {}).values())
+    """One scan result (the fields MilestonePSTools reads from a hardware scan: VmsHardwareScanResult); ``hosts`` is
+    :func:`hosts_in_use`."""
+    servers = hosts.get(device.address, set())
+    local, anywhere = server_id in servers, bool(servers)
     return {"hardwareAddress": address, "hardwareDriverPath": path_ref("hardwareDrivers", generic.ident_of(driver) if driver else generic.ZERO_GUID),
             "userName": login[0] if login else "", "password": login[1] if login else "", "macAddress": device.mac_address,
             "hardwareScanValidated": login is not None and driver is not None, "macAddressExistsLocal": local,
@@ -477,7 +487,7 @@ def hardware_scan(call: Call) -> web.Response:
         login = next((pair for pair in logins if device.accepts(*pair)), None)
         if driver is None or login is None:
             return connect_error("detect")
-        task.extra.update(_findings(store, server_id, device, hardware_url(address), driver, login))
+        task.extra.update(_findings(hosts_in_use(store), server_id, device, hardware_url(address), driver, login))
         return None
 
     return start(call, "Detecting hardware driver", scan, echo=dict(params))
@@ -493,6 +503,7 @@ def hardware_scan_express(call: Call) -> web.Response:
 
     def scan(task: Task) -> tuple[int, str] | None:
         drivers = drivers_of(store, server_id)
+        hosts = hosts_in_use(store)
         found = []
         for device in state.network.local(server_id):
             if not device.reachable:
@@ -500,7 +511,7 @@ def hardware_scan_express(call: Call) -> web.Response:
             driver = next((item for group in device.drivers for item in drivers if item.get("groupName") == group), None)
             logins = _with_defaults(credentials, bool(params.get("useDefaultCredentials")), device.vendor)
             login = next((pair for pair in logins if device.accepts(*pair)), None)
-            found.append(_findings(store, server_id, device, hardware_url(device.address, https=secure), driver, login))
+            found.append(_findings(hosts, server_id, device, hardware_url(device.address, https=secure), driver, login))
         task.extra["results"] = found
         return None
 
@@ -813,7 +824,9 @@ def _with_document_tasks(curated: Callable[[RestRequest], Any], route: Route) ->
 
 
 def register(router: Router) -> None:
-    """The camera tasks of the document on the generic task route (ChangeSecurityPermissions included, as before)."""
+    """The camera tasks of the document on the generic task route (ChangeSecurityPermissions included, as before), and the
+    hardware routes of ``res_hardware.py``."""
+    res_hardware.register(router)
     route = _route("cameras/{id}")
     curated_get = router.routes.get(("cameras", "{id}"), {}).get("GET")
     if curated_get is not None:

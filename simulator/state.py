@@ -39,7 +39,7 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         self.live = LiveState(config, self.store)
         share_live(self.store, self.live)  # the Config API serves live.py's event types and alarm definitions too
         # The devices the recording servers reach (network.py), for the hardware tasks.
-        self.network: Network = build_network(self.store, config.seed)
+        self.network: Network = build_network(self.store, config.seed, config.network_devices)
 
     def reset(self, stats_only: bool = False) -> None:
         """``POST /_simulator/reset``: seed data, tasks, tokens, faults and counters back to start."""
@@ -57,7 +57,7 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         self.live.close()
         self.live = LiveState(self.config, self.store)
         share_live(self.store, self.live)
-        self.network = build_network(self.store, self.config.seed)
+        self.network = build_network(self.store, self.config.seed, self.config.network_devices)
 
     def basic_user(self, name: str) -> tuple[User, bool] | None:
         """The basic user of ``/basicUsers`` called ``name`` (case-insensitive) that has a password, and whether it is locked
