@@ -1023,6 +1023,10 @@ def _summary(runs: t.Sequence[HardwareRun], check_mode: bool, seconds: float) ->
 def manage_hardware(module: t.Any) -> Obj:
     """The job of milestone.xprotect.hardware."""
     params = module.params
+    # The items' passwords are masked before the input is checked: an input error fails with the invocation, items included.
+    for raw in params.get('items') or []:
+        if isinstance(raw, dict):
+            module.add_secret(raw.get('password'))
     items, tolerance = check_params(params)
     for item in items:
         module.add_secret(item.password)
