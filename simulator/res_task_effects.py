@@ -144,7 +144,7 @@ def driver_group(store: Store, hardware: dict[str, Any]) -> str:
 def same_host_on(store: Store, server_id: str, address: Any, other_than: str = "") -> bool:
     """Whether hardware of the recording server already has this address (host compared, any scheme or port)."""
     host = host_of(address)
-    return any(parent_id(hardware) == server_id and host_of(hardware.get("address")) == host and ident != other_than
+    return any(host_of(hardware.get("address")) == host and ident != other_than and parent_id(hardware) == server_id
                for ident, hardware in store.objects.get("hardware", {}).items())
 
 
