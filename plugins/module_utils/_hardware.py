@@ -34,10 +34,12 @@ import typing as t
 from urllib.parse import quote, urlsplit
 
 from ._concurrency import map_all
-from ._errors import ConflictError, InputError, XProtectError
+from ._errors import ConflictError, InputError, TaskTimeoutError, XProtectError
 from ._ids import id_key, is_id, object_id, show
 from ._tasks import (CHANGED, FAILED, NOT_ATTEMPTED, UNCHANGED, WOULD_CHANGE, FailureTolerance, ServerGoneGuard, TaskAccount,
-                     TaskFailedError, TaskRunner, WaitOptions, check_wait_options, fleet_advice, fleet_option_problems, run_fleet)
+                     TaskFailedError, TaskRunner, WaitOptions, check_wait_options, fleet_advice, fleet_option_problems, run_fleet,
+                     task_reference_id)
+from ._waiter import TERMINAL_STATES
 
 Obj = t.Dict[str, t.Any]
 
@@ -766,6 +768,7 @@ class HardwareJob:  # pylint: disable=too-many-instance-attributes
                                     f'no hardware at {item.address.host} is listed there', details=[str(error.summary)]) from None
             run.error_code = None
             run.added = True
+            self._clean_up_lost_add(run, object_id(found))
             return found
         hardware_id = id_key(((task or {}).get('hardwarePath') or {}).get('id')) if isinstance((task or {}).get('hardwarePath'), dict) else ''
         hardware = self._read(hardware_id) if hardware_id else self._find_added(run.server_id, item.address.host)
@@ -784,6 +787,29 @@ class HardwareJob:  # pylint: disable=too-many-instance-attributes
             self.site.remember(found[0])
             return found[0]
         return None
+
+    def _clean_up_lost_add(self, run: HardwareRun, hardware_id: str) -> None:
+        """TaskCleanup on the task of an AddHardware whose answer was lost: the finished task, started during this run, that added
+        this hardware (its repetition, refused as already defined, is cleaned up as usual)."""
+        before = self.runner.tasks_before
+        if before is None:
+            return  # no snapshot of the tasks, so an ambiguous AddHardware was never repeated
+        try:
+            tasks = self.client.tasks.list()
+        except XProtectError:
+            return
+        for task in tasks:
+            ident = task_reference_id(task)
+            path = task.get('hardwarePath')
+            if (not ident or ident in before or ident in run.all_task_ids or str(task.get('state', '')) not in TERMINAL_STATES
+                    or not isinstance(path, dict) or id_key(path.get('id')) != hardware_id):
+                continue
+            run.all_task_ids.append(ident)
+            try:
+                run.cleanup[ident] = self.client.cleanup_task(ident)
+            except XProtectError:
+                run.cleanup[ident] = 'failed'
+                run.left_behind.append(ident)
 
     def _read(self, hardware_id: str) -> Obj:
         return self.client.get_data(f'hardware/{_quote(hardware_id)}', action=f'read hardware {hardware_id}')
@@ -988,6 +1014,9 @@ class HardwareJob:  # pylint: disable=too-many-instance-attributes
             raise HardwareError(f'{connect_check.label}: {task} failed: {cause}', details=[account.error])
         if isinstance(failure, TaskFailedError):
             raise TaskFailedError(failure.summary, action=action)
+        if isinstance(failure, TaskTimeoutError):
+            raise TaskTimeoutError(f'{task} to {action} timed out: {failure.summary}', task_id=failure.task_id,
+                                   last_task=failure.last_task, duration=failure.duration)
         if isinstance(failure, XProtectError):
             raise failure
         raise TaskFailedError(f'{task} failed: {account.error}', action=action)
