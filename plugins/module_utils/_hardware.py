@@ -354,6 +354,25 @@ def _parse_item(index: int, raw: t.Any, where: str, params: t.Mapping[str, t.Any
     return item
 
 
+def address_passwords(params: t.Mapping[str, t.Any]) -> list[str]:
+    """Passwords typed into an address (``http://root:secret@192.0.2.10/``): refused by parse_address, and masked before,
+    since the address options are not secret and a failure shows them in the invocation."""
+    values = [params.get('address'), params.get('replaces')]
+    values += [item.get(key) for item in params.get('items') or [] if isinstance(item, dict) for key in ('address', 'replaces')]
+    found = []
+    for value in values:
+        for text in value if isinstance(value, list) else [value]:
+            if not isinstance(text, str) or '@' not in text:
+                continue
+            try:
+                password = urlsplit(text.strip() if '://' in text else '//' + text.strip()).password
+            except ValueError:
+                continue
+            if password:
+                found.append(password)
+    return found
+
+
 def check_params(params: t.Mapping[str, t.Any]) -> tuple[list[Item], FailureTolerance]:
     """Every option, checked before any request."""
     problems: list[str] = []
@@ -1056,6 +1075,8 @@ def manage_hardware(module: t.Any) -> Obj:
     for raw in params.get('items') or []:
         if isinstance(raw, dict):
             module.add_secret(raw.get('password'))
+    for secret in address_passwords(params):
+        module.add_secret(secret)
     items, tolerance = check_params(params)
     for item in items:
         module.add_secret(item.password)
@@ -1167,6 +1188,8 @@ def read_hardware(module: t.Any) -> Obj:
     problems: list[str] = []
     if not 1 <= params['concurrency'] <= MAX_CONCURRENCY:
         problems.append(f'concurrency must be between 1 and {MAX_CONCURRENCY}, not {params["concurrency"]}')
+    for secret in address_passwords(params):
+        module.add_secret(secret)
     addresses = [parse_address(value, 'address') for value in params.get('address') or []]
     for value in params.get('id') or []:
         if not is_id(value):
