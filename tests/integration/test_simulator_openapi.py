@@ -592,6 +592,13 @@ def _driver_settings(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
+def _drop_hardware_driver_settings(body: dict[str, Any]) -> dict[str, Any]:
+    body = copy.deepcopy(body)
+    for obj in _objects_of(body):
+        obj.pop("HardwareDriverSettings", None)
+    return body
+
+
 def generic_disputes(spec: dict[str, Any]) -> dict[str, Dispute]:
     """Disputes of the generic walk (the scenario disputes above apply too)."""
     return {
@@ -621,6 +628,13 @@ def generic_disputes(spec: dict[str, Any]) -> dict[str, Dispute]:
             "validating.",
             r"unexpected|is not one of|is not of type",
             _driver_settings),
+        "D11-hardware-driver-settings": Dispute(
+            "hardwareDriverSettings lists only displayName and hardwarePtz; the OAS prose's example of the definitions parameter "
+            "('from the hardwareDriverSettings resource on an Axis hardware') shows a HardwareDriverSettings block in data and in "
+            "definitions (displayName 'General', detectedModelName, ...), which the simulator serves with the device's model, MAC "
+            "address, firmware and serial number (simulator/res_hardware.py). Dropped before validating.",
+            r"\('HardwareDriverSettings' was unexpected\)",
+            _drop_hardware_driver_settings),
         "D8-securityNamespaces-list": Dispute(
             "GET /securityNamespaces documents securityNamespacesDataBody, a single 'data' object, for a list of namespaces; the "
             "simulator answers {'array': [...]} as every collection does (OAS prose 'Envelopes', docs/xprotect-api.md §2).",
@@ -707,6 +721,8 @@ def _run_generic_flow(record: Recorder, spec: dict[str, Any]) -> None:  # pylint
             found.append("D9-registeredClaims-integer-id")
         if kind in ("settings", "streams") and isinstance(body, dict) and _objects_of(body):
             found.append("D10-driver-settings")
+        if kind == "hardwareDriverSettings" and isinstance(body, dict) and any("HardwareDriverSettings" in obj for obj in _objects_of(body)):
+            found.append("D11-hardware-driver-settings")
         return tuple(found)
 
     def call(name: str, method: str, path: str, kind: str, body: Any = None, status: int = 200, extra: tuple[str, ...] = ()) -> Any:
