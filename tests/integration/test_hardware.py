@@ -241,6 +241,10 @@ def test_password_rotated_hardware_replaced_driver_changed_moved_and_removed(sim
     [after] = outcome(run, 'after replace')['hardware']
     assert after['id'] == old['id'] and [cam['id'] for cam in after['devices']['cameras']] == cameras_before  # devices kept
     assert after['model'] == 'AXIS P1465-LE Bullet Camera' and after['username'] == 'root'
+    device = servers['XPRS01']['devices']['192.0.2.11']                                          # from its driver settings
+    assert (after['mac_address'], after['firmware_version'], after['serial_number']) == (device['macAddress'], device['firmware'],
+                                                                                          device['serialNumber'])
+    assert after['detected_model'] == device['model']
     assert not outcome(run, 'replace again')['changed']
     driver = outcome(run, 'driver')['hardware'][0]
     assert driver['action'] == 'replace' and driver['changes'] == ['driver'] and driver['id'] == old['id']
