@@ -21,6 +21,7 @@ from reliability import (
     CellResult,
     Env,
     cell_id,
+    cell_params,
     cells,
     matrix_env,
     record_matrix_part,
@@ -41,7 +42,7 @@ def env() -> t.Iterator[Env]:
         record_matrix_part('fast', RESULTS, time.monotonic() - started)
 
 
-@pytest.mark.parametrize('cell', CELLS, ids=[cell_id(cell) for cell in CELLS])
+@pytest.mark.parametrize('cell', cell_params(CELLS))
 def test_fault_matrix(env: Env, cell: t.Any) -> None:
     scenario, step, fault = cell
     result = run_cell(env, scenario, step, fault)
@@ -58,5 +59,5 @@ def test_the_matrix_covers_every_fault_and_step() -> None:
     assert {step.column for _scenario, step, _fault in every} == {'login', 'list', 'write', 'invoke', 'poll', 'cleanup'}
     modules = {scenario.key.split()[0] for scenario, _step, _fault in every}
     assert modules == {'login', 'camera_info', 'user_defined_event_info', 'user_defined_event', 'user_defined_events', 'ptz_task',
-                       'resource', 'resource_info', 'task', 'device_settings', 'device_group'}
+                       'resource', 'resource_info', 'task', 'device_settings', 'device_group', 'hardware', 'hardware_info'}
     assert len(every) == len({cell_id(cell) for cell in every})

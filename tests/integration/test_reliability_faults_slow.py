@@ -18,7 +18,7 @@ from reliability import (
     SLOW_FAMILIES,
     CellResult,
     Env,
-    cell_id,
+    cell_params,
     cells,
     matrix_env,
     record_matrix_part,
@@ -38,7 +38,7 @@ def env() -> t.Iterator[Env]:
         record_matrix_part('slow', RESULTS, time.monotonic() - started)
 
 
-@pytest.mark.parametrize('cell', CELLS, ids=[cell_id(cell) for cell in CELLS])
+@pytest.mark.parametrize('cell', cell_params(CELLS))
 def test_fault_matrix(env: Env, cell: t.Any) -> None:
     scenario, step, fault = cell
     result = run_cell(env, scenario, step, fault)
