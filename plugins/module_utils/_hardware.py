@@ -119,6 +119,9 @@ class Address:
 
 def parse_address(value: t.Any, where: str) -> Address:
     """An address as the user gives it (``192.0.2.10``, ``cam.example:8080``, ``https://cam.example/``), or InputError."""
+    if value is not None and not isinstance(value, str):
+        raise InputError(f'{where}: address must be text, not {type(value).__name__}: the device\'s IP address or host name, optionally as '
+                         'a URL such as http://192.0.2.10/ or with a port (cam.example:8080)')
     if not isinstance(value, str) or not value.strip():
         raise InputError(f'{where}: address is required: the device\'s IP address or host name, optionally as a URL such as '
                          'http://192.0.2.10/ or with a port (cam.example:8080)')
@@ -147,6 +150,10 @@ def parse_address(value: t.Any, where: str) -> Address:
     except ValueError:
         if not HOST_RE.match(host):
             raise InputError(f'{where}: address {show(text)} is not an IP address or a host name') from None
+        if host.rsplit('.', 1)[-1].isdigit():
+            # no top-level domain is all digits: a mistyped IPv4 address (192.0.2.300, 192.0.2), not a host name
+            raise InputError(f'{where}: address {show(text)} is not a valid IP address (four numbers from 0 to 255, such as '
+                             '192.0.2.10) nor a host name') from None
     if port == 0:
         raise InputError(f'{where}: address {show(text)} has port 0; give a port between 1 and 65535, or none for the default')
     return Address(host=host, scheme=scheme, port=port)
@@ -354,9 +361,9 @@ def _parse_item(index: int, raw: t.Any, where: str, params: t.Mapping[str, t.Any
     return item
 
 
-def address_passwords(params: t.Mapping[str, t.Any]) -> list[str]:
-    """Passwords typed into an address (``http://root:secret@192.0.2.10/``): refused by parse_address, and masked before,
-    since the address options are not secret and a failure shows them in the invocation."""
+def address_credentials(params: t.Mapping[str, t.Any]) -> list[str]:
+    """Credentials typed into an address (``http://root:secret@192.0.2.10/``, ``https://token@cam.example/``): refused by
+    parse_address, and masked before, since the address options are not secret and a failure shows them in the invocation."""
     values = [params.get('address'), params.get('replaces')]
     values += [item.get(key) for item in params.get('items') or [] if isinstance(item, dict) for key in ('address', 'replaces')]
     found = []
@@ -365,11 +372,10 @@ def address_passwords(params: t.Mapping[str, t.Any]) -> list[str]:
             if not isinstance(text, str) or '@' not in text:
                 continue
             try:
-                password = urlsplit(text.strip() if '://' in text else '//' + text.strip()).password
+                parts = urlsplit(text.strip() if '://' in text else '//' + text.strip())
             except ValueError:
                 continue
-            if password:
-                found.append(password)
+            found += [secret for secret in (parts.username, parts.password) if secret]
     return found
 
 
@@ -1075,7 +1081,7 @@ def manage_hardware(module: t.Any) -> Obj:
     for raw in params.get('items') or []:
         if isinstance(raw, dict):
             module.add_secret(raw.get('password'))
-    for secret in address_passwords(params):
+    for secret in address_credentials(params):
         module.add_secret(secret)
     items, tolerance = check_params(params)
     for item in items:
@@ -1188,12 +1194,16 @@ def read_hardware(module: t.Any) -> Obj:
     problems: list[str] = []
     if not 1 <= params['concurrency'] <= MAX_CONCURRENCY:
         problems.append(f'concurrency must be between 1 and {MAX_CONCURRENCY}, not {params["concurrency"]}')
-    for secret in address_passwords(params):
+    for secret in address_credentials(params):
         module.add_secret(secret)
     addresses = [parse_address(value, 'address') for value in params.get('address') or []]
     for value in params.get('id') or []:
         if not is_id(value):
             problems.append(f'id {show(str(value))} is not a hardware id (a GUID such as 0a1b2c3d-0000-4000-8000-00000000abcd)')
+    if params.get('recording_server') is not None and not params['recording_server'].strip():
+        problems.append('recording_server is empty; give a recording server\'s name or id, or leave recording_server out for every one')
+    if any(not str(name).strip() for name in params.get('name') or []):
+        problems.append('name has an empty entry; give hardware names, or leave name out for every hardware')
     if problems:
         raise InputError('; '.join(problems))
     client = module.client

@@ -32,6 +32,8 @@ from ansible_collections.milestone.xprotect.plugins.modules import (
     device_settings,
     alarm_info,
     event_trigger,
+    hardware,
+    hardware_info,
     login,
     ptz_task,
     resource,
@@ -50,6 +52,10 @@ from ansible_collections.milestone.xprotect.tests.unit.plugins.modules.module_ar
 BASE = 'https://vms.example.com'
 PASSWORD = 'Hyp0thesis pässwörd'
 TOKEN_MARK = 'TOK-'
+#: A device's password (hardware_password), an item's own and one typed into an address.
+DEVICE_PASSWORD = 'Dev1ce-Zq7 pässwörd'
+ITEM_PASSWORD = 'It3m-Zq7 pässwörd'
+URL_PASSWORD = 'Url-Zq7-s3cret'
 GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -69,6 +75,8 @@ MODULES = {
     'basic_user': basic_user.main,
     'event_trigger': event_trigger.main,
     'alarm_info': alarm_info.main,
+    'hardware': hardware.main,
+    'hardware_info': hardware_info.main,
 }
 CAMERA_ID = '0a1b2c3d-0000-4000-8000-000000000001'
 TYPE_NAMES = {name.lower() for name in RESOURCE_TYPES}
@@ -91,7 +99,11 @@ VALID = {
     'basic_user': {'name': 'guard.lobby', 'user_password': 'Gu4rd-pässwörd'},
     'event_trigger': {'event': 'Door forced'},
     'alarm_info': {},
+    'hardware': {'address': '192.0.2.11', 'recording_server': 'XPRS01', 'hardware_username': 'root', 'hardware_password': DEVICE_PASSWORD},
+    'hardware_info': {'recording_server': 'XPRS01'},
 }
+#: Secrets of a module's own options that no output may show, whatever else is wrong.
+MODULE_SECRETS = {'hardware': (DEVICE_PASSWORD, ITEM_PASSWORD, URL_PASSWORD), 'hardware_info': (URL_PASSWORD,)}
 
 
 # -- running a module against the fake API Gateway ------------------------------------------------------
@@ -129,7 +141,8 @@ def assert_refused_before_any_request(module: str, overrides: dict[str, t.Any], 
     result, text, calls = run(module, overrides, connection=connection)
     assert result.get('failed') is True, (overrides, result)
     assert calls == [], f'requests were sent for invalid input {overrides!r}: {calls}'
-    assert_clean(result, text, [value for value in overrides.values() if isinstance(value, str) and value.startswith(TOKEN_MARK)])
+    assert_clean(result, text, [value for value in overrides.values() if isinstance(value, str) and value.startswith(TOKEN_MARK)]
+                 + list(MODULE_SECRETS.get(module, ())))
     return result
 
 
@@ -201,6 +214,56 @@ bad_event_items = st.one_of(
     st.fixed_dictionaries({'name': text.filter(str.strip), 'previous_name': blank}),
     text.filter(str.strip).map(lambda name: {'name': name, 'previous_name': name}),
 )
+
+#: Hardware addresses that are refused: a path, query or fragment, credentials, a bad or zero port, another scheme, no host,
+#: not an IP address or host name, empty.
+bad_addresses = st.one_of(
+    st.sampled_from(['192.0.2.11/admin', 'http://192.0.2.11/axis-cgi/', 'cam.example/?x=1', 'http://cam.example/#top', 'cam.example:0',
+                     'cam.example:99999', 'cam.example:port', 'http://[192.0.2.11', 'rtsp://192.0.2.11/', 'ftp://cam.example', 'https://',
+                     'http://:80/', 'cam_01.example', '-cam.example', 'cam..example', 'a' * 64 + '.example', '192.0.2.300', '192.0.2',
+                     'http://10.1.0.1234:80/', '7',
+                     f'http://root:{URL_PASSWORD}@192.0.2.11/', f'root:{URL_PASSWORD}@cam.example', f'https://{URL_PASSWORD}@cam.example:8443/']),
+    blank,
+)
+#: A device entry of ``devices`` that is refused.
+bad_device_entries = st.one_of(
+    st.fixed_dictionaries({'channel': st.one_of(st.integers(max_value=-1), st.just('x'), st.just(None), st.just(True), st.just(1.5),
+                                                st.lists(st.integers(), max_size=1)), 'name': st.just('Lobby')}),
+    st.just({'channel': 0}),
+    st.just({'channel': 0, 'name': '  '}),
+    st.just({'channel': 0, 'enabled': 'maybe'}),
+    st.just({'channel': 0, 'name': 'Lobby', 'colour': 'red'}),
+    st.just({'name': 'Lobby'}),
+    st.one_of(st.integers(), text, st.lists(st.integers(), max_size=2)),
+)
+bad_devices = st.one_of(
+    bad_device_entries.map(lambda entry: {'cameras': [entry]}),
+    st.just({'cameras': [{'channel': 0, 'name': 'A'}, {'channel': 0, 'name': 'B'}]}),
+    text.filter(lambda kind: kind not in ('cameras', 'microphones', 'speakers', 'metadata', 'inputs', 'outputs')).map(
+        lambda kind: {kind or 'camera': [{'channel': 0, 'name': 'Lobby'}]}),
+    st.one_of(st.just({'cameras': {'channel': 0}}), st.just({'cameras': 'all'}), st.just({'cameras': [[0]]})),
+)
+#: Items of ``items`` that are refused (each list holds one valid item besides).
+bad_hardware_items = st.one_of(
+    bad_addresses.map(lambda address: {'address': address}),
+    st.one_of(st.integers(), st.booleans(), st.lists(text, max_size=1), st.just(None)).map(lambda address: {'address': address}),
+    st.just({'name': 'Lobby'}),
+    st.sampled_from(['adress', 'passwd', 'hardware_password', 'channel', 'colour']).map(lambda key: {'address': '192.0.2.12', key: 'x'}),
+    bad_devices.map(lambda devices: {'address': '192.0.2.12', 'devices': devices}),
+    text.filter(lambda value: value not in ('present', 'absent')).map(lambda state: {'address': '192.0.2.12', 'state': state or 'gone'}),
+    st.just({'address': '192.0.2.12', 'state': 'absent', 'name': 'Lobby'}),
+    st.just({'address': '192.0.2.12', 'replaces': '192.0.2.12'}),
+    bad_addresses.map(lambda address: {'address': '192.0.2.12', 'replaces': address}),
+    st.one_of(st.integers(), st.lists(text, max_size=1)).map(lambda password: {'address': '192.0.2.12', 'password': password}),
+    st.one_of(st.booleans(), st.dictionaries(text, text, min_size=1, max_size=1)).map(lambda driver: {'address': '192.0.2.12',
+                                                                                                       'driver': driver}),
+    blank.map(lambda name: {'address': '192.0.2.12', 'name': name}),
+    blank.map(lambda server: {'address': '192.0.2.12', 'recording_server': server}),
+    not_a_bool.map(lambda value: {'address': '192.0.2.12', 'enabled': value or 'perhaps'}),
+)
+#: Items that are no dictionary at all: Ansible refuses the list before the module can mask the other items' passwords
+#: (test_known_leaks), so their neighbours carry none here.
+not_an_item = st.one_of(st.integers(), text.filter(lambda value: '=' not in value), st.lists(text, max_size=1))
 
 MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
     'login': st.one_of(
@@ -315,6 +378,53 @@ MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
         not_guid.map(lambda ident: {'id': ident}),
         not_a_bool.map(lambda value: {'include_data': value}),
     ),
+    'hardware': st.one_of(
+        bad_addresses.map(lambda address: {'address': address}),
+        # not text: Ansible makes text of it ("5", "['a']"), which is no address either
+        st.one_of(st.integers(), st.floats(allow_nan=False, allow_infinity=False), st.lists(text, min_size=1, max_size=2),
+                  st.dictionaries(text, text, min_size=1, max_size=2)).map(lambda address: {'address': address}),
+        st.just({'address': _UNSET}),
+        st.just({'items': [{'address': '192.0.2.12'}]}),  # with address
+        st.sampled_from(['name', 'description', 'devices', 'replaces']).map(
+            lambda key: {'address': _UNSET, 'items': [{'address': '192.0.2.12'}], key: {'cameras': []} if key == 'devices' else 'x'}),
+        st.tuples(bad_hardware_items, st.integers(0, 1)).map(lambda case: {'address': _UNSET, 'items': (
+            [case[0], {'address': '192.0.2.13', 'password': ITEM_PASSWORD}] if case[1] else
+            [{'address': '192.0.2.13', 'password': ITEM_PASSWORD}, case[0]])}),
+        not_an_item.map(lambda item: {'address': _UNSET, 'items': [{'address': '192.0.2.13'}, item]}),
+        st.sampled_from([['192.0.2.12', '192.0.2.12'], ['192.0.2.12', 'http://192.0.2.12:8080/'], ['CAM.example', 'cam.example.']]).map(
+            lambda pair: {'address': _UNSET, 'items': [{'address': pair[0], 'password': ITEM_PASSWORD}, {'address': pair[1]}]}),
+        bad_devices.map(lambda devices: {'devices': devices}),
+        blank.map(lambda name: {'name': name}),
+        blank.map(lambda server: {'recording_server': server}),
+        text.filter(lambda value: value not in ('present', 'absent')).map(lambda value: {'state': value}),
+        st.just({'state': 'absent', 'devices': {'cameras': [{'channel': 0, 'name': 'Lobby'}]}}),
+        st.just({'replaces': '192.0.2.11'}),
+        text.filter(lambda value: value not in ('on_create', 'always')).map(lambda value: {'update_password': value}),
+        st.just({'update_password': 'always', 'hardware_password': _UNSET}),
+        st.just({'update_password': 'always', 'hardware_password': _UNSET, 'address': _UNSET,
+                 'items': [{'address': '192.0.2.12', 'password': ITEM_PASSWORD}, {'address': '192.0.2.13'}]}),
+        text.filter(lambda value: value not in ('cameras', 'microphones', 'speakers', 'metadata', 'inputs', 'outputs')).map(
+            lambda value: {'enable_new_devices': ['cameras', value]}),
+        st.one_of(st.integers(max_value=0), st.integers(min_value=65)).map(lambda number: {'concurrency': number}),
+        not_an_int.map(lambda value: {'concurrency': value}),
+        st.one_of(st.integers(max_value=-1), st.sampled_from(['-1', '101%', '-5%', 'nan%', 'inf%', '1.5', '%', 'ten']), not_a_number,
+                  st.dictionaries(text, text, min_size=1, max_size=1), st.lists(st.integers(), min_size=1, max_size=2)).map(
+            lambda value: {'failure_tolerance': value}),
+        bad_seconds.map(lambda seconds: {'wait_timeout': seconds}),
+        bad_seconds.map(lambda seconds: {'wait_sleep': seconds}),
+        st.sampled_from(['enabled', 'move', 'disable_unlisted_devices', 'change_device_password']).flatmap(
+            lambda option: not_a_bool.map(lambda value: {option: value})),
+    ),
+    'hardware_info': st.one_of(
+        st.lists(bad_addresses, min_size=1, max_size=2).map(lambda addresses: {'address': ['192.0.2.11'] + addresses}),
+        not_guid.map(lambda ident: {'id': [ident]}),
+        st.one_of(st.integers(max_value=0), st.integers(min_value=65)).map(lambda number: {'concurrency': number}),
+        not_an_int.map(lambda value: {'concurrency': value}),
+        st.sampled_from(['include_disabled', 'include_devices', 'include_driver_settings']).flatmap(
+            lambda option: not_a_bool.map(lambda value: {option: value})),
+        blank.map(lambda server: {'recording_server': server}),
+        st.lists(blank, min_size=1, max_size=2).map(lambda names: {'name': ['Lobby'] + names}),
+    ),
     'task': st.one_of(
         blank.map(lambda name: {'task': name}),
         st.just({'steps': 'first', 'wait': False}),
@@ -403,6 +513,26 @@ def test_invalid_module_options_fail_before_any_request(module: str) -> None:
     check()
 
 
+#: Secrets that show in the output although the module does its part, because ansible-core's argument validation fails before
+#: the module runs: strict xfails, each to pass once it is worked around.
+KNOWN_LEAKS = {
+    'a dict option with suboptions given as text (hardware devices)': ('hardware', {'devices': 'cameras'}, PASSWORD),
+    'a dict option with suboptions given as text (device_settings streams)': ('device_settings', {'streams': 'Video stream 1'}, PASSWORD),
+    'an item that is no dictionary beside an item with a password': (
+        'hardware', {'address': _UNSET, 'items': ['192.0.2.12', {'address': '192.0.2.13', 'password': ITEM_PASSWORD}]}, ITEM_PASSWORD),
+}
+
+
+@pytest.mark.xfail(strict=True, reason='ansible-core drops every no_log value when a suboption value cannot be converted to a dict, and '
+                                       'refuses a list of dicts with another element before the module can mask the items\' passwords')
+@pytest.mark.parametrize('case', sorted(KNOWN_LEAKS))
+def test_known_leaks(case: str) -> None:
+    module, overrides, secret = KNOWN_LEAKS[case]
+    result, text, calls = run(module, overrides)
+    assert result.get('failed') is True and calls == [], result
+    assert_clean(result, text, [secret])
+
+
 ARBITRARY = {
     'user_defined_event': any_text.map(lambda name: {'name': name}),
     'user_defined_events': st.lists(st.one_of(any_text, any_text.map(lambda name: {'name': name})), min_size=1, max_size=4).map(
@@ -420,6 +550,9 @@ ARBITRARY = {
     'device_group': st.tuples(any_text, st.lists(any_text, max_size=2)).map(lambda pair: {'path': pair[0], 'members': pair[1]}),
     'role': st.tuples(any_text, st.lists(any_text, min_size=1, max_size=2)).map(lambda pair: {'name': pair[0], 'members': pair[1]}),
     'basic_user': st.tuples(any_text, any_text).map(lambda pair: {'name': pair[0], 'description': pair[1]}),
+    'hardware': st.tuples(any_text, any_text, any_text).map(lambda case: {'address': case[0], 'name': case[1], 'description': case[2]}),
+    'hardware_info': st.tuples(st.lists(any_text, min_size=1, max_size=3), st.lists(any_text, max_size=2)).map(
+        lambda pair: {'address': pair[0], 'name': pair[1]}),
 }
 
 
