@@ -510,7 +510,7 @@ class Site:
         listing = ', '.join(f'{driver.get("number")} ({driver.get("name")})' for driver in sorted(drivers, key=_driver_number)[:12])
         close = difflib.get_close_matches(wanted, [str(driver.get('name', '')) for driver in drivers], n=2)
         raise ConflictError(f'{item.label}: recording server {server} has no driver {show(wanted)}'
-                            + (f'; did you mean {", ".join(show(name) for name in close)}?' if close else '')
+                            + (f'; did you mean {", ".join(show(name) for name in close)}?' if close else '.')
                             + f' Its drivers: {listing}' + (' ...' if len(drivers) > 12 else '')
                             + '. Leave driver out to have the recording server detect it.')
 
