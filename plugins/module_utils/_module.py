@@ -23,6 +23,7 @@ where ``job(module)`` returns the result. ``run`` decides the rest for every mod
 from __future__ import annotations
 
 import contextlib
+import os
 import typing as t
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -80,6 +81,45 @@ def settings_from_params(params: t.Mapping[str, t.Any], **extra: t.Any) -> Conne
     )
 
 
+#: Keys of dictionaries inside options (``items``, ``properties``) whose values are secrets, matched at the end, ignoring
+#: case: ``password``, ``primaryPassword``, ``clientSecret``.
+SECRET_KEY_ENDINGS = ('password', 'secret')
+
+
+def early_secrets(argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t.Any]) -> set[str]:
+    """The secrets in the raw arguments, found before ansible-core validates them.
+
+    ansible-core masks what it knows as ``no_log`` in every result, the failure of its own validation included, but it
+    knows nothing of a password inside a list of dictionaries without suboptions (a hardware item), and it forgets
+    every ``no_log`` value when a dictionary option with suboptions is given something that is not one. Found here
+    first, they are masked in either case.
+    """
+    found: set[str] = set()
+
+    def nested(value: t.Any, secret: bool) -> None:
+        if isinstance(value, str):
+            if secret and len(value) >= 3:
+                found.add(value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                nested(item, secret or str(key).lower().endswith(SECRET_KEY_ENDINGS))
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                nested(item, secret)
+
+    for name, option in argument_spec.items():
+        value = params.get(name)
+        if option.get('no_log'):
+            nested(value, True)
+            fallback = option.get('fallback')
+            if isinstance(fallback, tuple) and len(fallback) == 2 and fallback[0] is env_fallback:
+                for variable in fallback[1]:
+                    nested(os.environ.get(variable), True)
+        else:
+            nested(value, False)
+    return found
+
+
 class XProtectModule(AnsibleModule):
     """An AnsibleModule with the XProtect connection options, a lazily built API client, and ``run``."""
 
@@ -93,6 +133,12 @@ class XProtectModule(AnsibleModule):
         for name, option in spec.items():
             if option.get('no_log'):
                 self.redactor.add(self.params.get(name))
+        for secret in self.no_log_values:
+            self.redactor.add(secret)
+
+    def _load_params(self) -> None:
+        super()._load_params()
+        self.no_log_values.update(early_secrets(self.argument_spec, self.params))
 
     @property
     def client(self) -> XProtectClient:
