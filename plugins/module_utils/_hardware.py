@@ -893,23 +893,26 @@ class HardwareJob:  # pylint: disable=too-many-instance-attributes
 
     # change
     def _configure(self, run: HardwareRun, item: Item, hardware: Obj) -> None:  # pylint: disable=too-many-branches
+        """The hardware's fields, password and devices. A hardware this run enables (just added, or found disabled) has the
+        devices of the enable_new_devices kinds enabled with it, and is itself enabled last: a run interrupted before that
+        leaves it disabled, so the next run does it all again, whatever step it stopped at."""
         run.hardware = hardware
         if not run.before and not run.added:
             run.before = _view(hardware, run.server_name)
         hardware_id = object_id(hardware)
-        fresh = item.enabled is not False and (run.added or self._looks_fresh(hardware, hardware_id))
         if item.driver is not None and not run.added and run.action != REPLACED:
             driver = self.site.driver(run.server_id, item.driver, item)
             if object_id(driver) != _driver_id(hardware):
                 hardware = self._replace(run, item, hardware, reason='driver')
                 run.hardware = hardware
+        wanted_enabled = item.enabled if item.enabled is not None else True
+        enabling = wanted_enabled and not hardware.get('enabled')
         changes: Obj = {}
         if item.name is not None and hardware.get('name') != item.name:
             changes['name'] = item.name
         if item.description is not None and (hardware.get('description') or '') != item.description:
             changes['description'] = item.description
-        wanted_enabled = item.enabled if item.enabled is not None else (True if fresh else None)
-        if wanted_enabled is not None and bool(hardware.get('enabled')) != wanted_enabled:
+        if bool(hardware.get('enabled')) != wanted_enabled:
             changes['enabled'] = wanted_enabled
         if item.username is not None and hardware.get('userName') != item.username and run.action != REPLACED:
             changes['userName'] = item.username
@@ -917,24 +920,16 @@ class HardwareJob:  # pylint: disable=too-many-instance-attributes
             changes['address'] = item.address.url
         set_password = (item.password is not None and self.update_password == 'always' and not run.added
                         and not (run.action == REPLACED and 'password' in run.changes))
-        if changes:
-            self._settle(run, UPDATED)
-            run.changes += [{'userName': 'username'}.get(field, field) for field in changes]
-            if not self.check_mode:
-                hardware = self.client.update(f'hardware/{_quote(hardware_id)}', changes, action=f'update {item.label}')
-                run.wrote = True
-                self.site.remember(hardware)
-            else:
-                hardware = dict(hardware, **changes)
-            run.hardware = hardware
-        if set_password:
-            self._settle(run, UPDATED)
-            run.changes.append('password')
-            if not self.check_mode:
-                self._task(run, f'hardware/{_quote(hardware_id)}', 'ChangePasswordHardware',
-                           {'password': item.password, 'updatePasswordOnDevice': bool(self.change_device_password)},
-                           f'set the password of {item.label}')
-        self._configure_devices(run, item, hardware_id, fresh)
+        if enabling:
+            if set_password:
+                self._set_password(run, item, hardware_id)
+            self._configure_devices(run, item, hardware_id, True)
+            self._patch_hardware(run, item, hardware_id, changes)
+        else:
+            self._patch_hardware(run, item, hardware_id, changes)
+            if set_password:
+                self._set_password(run, item, hardware_id)
+            self._configure_devices(run, item, hardware_id, False)
         if run.status not in (CHANGED, WOULD_CHANGE):
             run.status = UNCHANGED
         devices_after = run.after.get('devices')
@@ -945,12 +940,26 @@ class HardwareJob:  # pylint: disable=too-many-instance-attributes
             run.before['password'] = MASK
             run.after['password'] = MASK + ' (new)'
 
-    def _looks_fresh(self, hardware: Obj, hardware_id: str) -> bool:
-        """Disabled with every device of the enable_new_devices kinds disabled: as AddHardware leaves it."""
-        if hardware.get('enabled') or not self.enable_new:
-            return False
-        devices = self.site.devices_of(hardware_id, self.enable_new)
-        return not any(device.get('enabled') for kind in self.enable_new for device in devices.get(kind, []))
+    def _set_password(self, run: HardwareRun, item: Item, hardware_id: str) -> None:
+        self._settle(run, UPDATED)
+        run.changes.append('password')
+        if not self.check_mode:
+            self._task(run, f'hardware/{_quote(hardware_id)}', 'ChangePasswordHardware',
+                       {'password': item.password, 'updatePasswordOnDevice': bool(self.change_device_password)},
+                       f'set the password of {item.label}')
+
+    def _patch_hardware(self, run: HardwareRun, item: Item, hardware_id: str, changes: Obj) -> None:
+        if not changes:
+            return
+        self._settle(run, UPDATED)
+        run.changes += [{'userName': 'username'}.get(field, field) for field in changes]
+        if not self.check_mode:
+            hardware = self.client.update(f'hardware/{_quote(hardware_id)}', changes, action=f'update {item.label}')
+            run.wrote = True
+            self.site.remember(hardware)
+        else:
+            hardware = dict(run.hardware, **changes)
+        run.hardware = hardware
 
     def _configure_devices(self, run: HardwareRun, item: Item, hardware_id: str, fresh: bool) -> None:
         kinds = list(dict.fromkeys([wanted.kind for wanted in item.devices] + (self.enable_new if fresh else [])

@@ -118,10 +118,11 @@ options:
     version_added: 0.2.0
   enabled:
     description:
-      - Whether the hardware is enabled.
-      - Left out, hardware that is disabled with every device of the O(enable_new_devices) kinds disabled, as
-        C(AddHardware) leaves it, is enabled together with those devices; other hardware is left as it is. So a run
-        interrupted after an add is completed by the next one.
+      - Whether the hardware is enabled. Left out, it is enabled (hardware found disabled is enabled); set V(false) to keep
+        a hardware disabled.
+      - A hardware that the run enables, because it was just added or was found disabled, has the devices of the
+        O(enable_new_devices) kinds enabled with it, unless O(devices) says otherwise for a channel. The hardware itself is
+        enabled last, so a run interrupted at any step after C(AddHardware) leaves it disabled and the next run completes it.
     type: bool
     version_added: 0.2.0
   devices:
@@ -165,8 +166,8 @@ options:
     version_added: 0.2.0
   enable_new_devices:
     description:
-      - Device kinds enabled on hardware just added (see O(enabled)), unless O(devices) says otherwise for a channel.
-      - V([]) leaves every device of new hardware disabled except those O(devices) enables.
+      - Device kinds enabled on hardware that the run enables (see O(enabled)), unless O(devices) says otherwise for a channel.
+      - V([]) enables no device that O(devices) does not enable.
     type: list
     elements: str
     default: [cameras]

@@ -986,20 +986,11 @@ def cell_id(cell: tuple[Scenario, Step, Fault]) -> str:
     return f'{fault.name} | {scenario.key} | {step.label}'
 
 
-#: Cells that fail for a known defect of a module, as strict xfails: such a cell must pass once the defect is fixed.
-KNOWN_DEFECTS = {
-    '500 (after processing) | hardware add | patch':
-        'hardware: a run interrupted after the new hardware was enabled but before its cameras were leaves enabled hardware with '
-        'disabled cameras, which the next run no longer takes for new hardware, so the cameras stay disabled',
-}
-
-
 def cell_params(cells_: list[tuple[Scenario, Step, Fault]]) -> list[t.Any]:
-    """The cells as pytest parameters, named by :func:`cell_id`, the known defects marked."""
+    """The cells as pytest parameters, named by :func:`cell_id`."""
     import pytest  # pylint: disable=import-outside-toplevel
 
-    return [pytest.param(cell, id=cell_id(cell), marks=[pytest.mark.xfail(strict=True, reason=KNOWN_DEFECTS[cell_id(cell)])]
-                         if cell_id(cell) in KNOWN_DEFECTS else []) for cell in cells_]
+    return [pytest.param(cell, id=cell_id(cell)) for cell in cells_]
 
 
 # -- the report ------------------------------------------------------------------------------------------------
