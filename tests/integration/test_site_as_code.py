@@ -1,0 +1,239 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, milestone.xprotect contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A whole site as code, end to end: site A (seed 1) exported, applied to site B (seed 2, other GUIDs), B exported.
+
+The two exports are equal for every type of this release. The seeds' sites differ in their devices (camera, microphone,
+... names), which this release does not carry (hardware comes later): the devices of A that B lacks are taken out of the
+directory before it is applied to B, and the comparison is then byte for byte, file by file. A run with those devices left
+in fails with a message per object, as does a role member that B lacks.
+
+Five ansible-playbook runs in all, each with few module runs, to keep the file's CPU cost low.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import shutil
+import typing as t
+
+import yaml
+
+from harness import run_playbook
+
+WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
+SEED_ARGS = ('--cameras', '6', '--task-seconds', '0')
+PASSWORD = 'Tr1cky "secret": pässwörd'
+#: device_group's device type of each group file, and the API's device collection
+GROUP_DEVICES = {'cameraGroups': 'cameras', 'microphoneGroups': 'microphones', 'speakerGroups': 'speakers',
+                 'metadataGroups': 'metadata', 'inputEventGroups': 'inputEvents', 'outputGroups': 'outputs'}
+
+
+def api(sim: t.Any, method: str, path: str, body: t.Any = None) -> t.Any:
+    status, payload = sim.api(method, path, body)
+    assert status in (200, 201, 202), (method, path, status, payload)
+    return payload
+
+
+def objects(sim: t.Any, path: str) -> list[dict[str, t.Any]]:
+    return api(sim, 'GET', path)['array']
+
+
+def named(sim: t.Any, path: str, name: str) -> dict[str, t.Any]:
+    return next(obj for obj in objects(sim, path) if obj.get('name') == name)
+
+
+def writes(sim: t.Any) -> list[dict[str, t.Any]]:
+    return [entry for entry in sim.requests_log('rest') if entry['method'] in WRITES]
+
+
+def load(folder: str, name: str) -> t.Any:
+    with open(os.path.join(folder, name), encoding='utf-8') as handle:
+        return yaml.safe_load(handle.read().replace('!unsafe ', ''))
+
+
+def files(folder: str) -> dict[str, str]:
+    found = {}
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), encoding='utf-8') as handle:
+            found[name] = handle.read()
+    return found
+
+
+def outcome(run: t.Any, title: str, status: str = 'ok') -> dict[str, t.Any]:
+    record = run.records(title)[-1]
+    assert record['status'] == status, (title, record['result'].get('msg'), run.explain())
+    return record['result']
+
+
+def shape_site_a(sim: t.Any) -> None:
+    """What the seed lacks: user-defined events, a basic user in a role, a reference by id to another object."""
+    for event in ('Door forced', 'Panic button', 'Template {{ not rendered }}'):
+        api(sim, 'POST', '/userDefinedEvents', {'name': event})
+    api(sim, 'POST', '/basicUsers', {'name': 'night.guard', 'password': PASSWORD, 'description': 'Night shift guard'})
+    user = named(sim, '/basicUsers', 'night.guard')
+    operators = named(sim, '/roles', 'Operators')
+    api(sim, 'POST', f'/roles/{operators["id"]}/users?task=AddRoleMember', {'sid': user['sid']})
+    business = named(sim, '/timeProfiles', 'Business hours')
+    intrusion = named(sim, '/alarmDefinitions', 'Intrusion')
+    api(sim, 'PATCH', f'/alarmDefinitions/{intrusion["id"]}', {'timeProfile': {'type': 'timeProfiles', 'id': business['id']}})
+
+
+def prune_devices(source: str, target: str, site_b: t.Any) -> list[str]:
+    """A copy of the directory without the devices B does not have (this release does not carry devices)."""
+    shutil.copytree(source, target)
+    pruned = []
+    for file_type, device_type in GROUP_DEVICES.items():
+        on_b = {str(device['name']) for device in objects(site_b, f'/{device_type}?disabled')}
+        data = load(target, f'{file_type}.yml')
+        for group in data[file_type]:
+            kept = [member for member in group['members'] if member in on_b]
+            pruned += [f'{file_type} {group["path"]}: {member}' for member in group['members'] if member not in on_b]
+            group['members'] = kept
+        _rewrite(target, file_type, data)
+    alarms = load(target, 'alarmDefinitions.yml')
+    for alarm in alarms['alarmDefinitions']:
+        if alarm['properties'].get('sourceList'):
+            pruned.append(f'alarmDefinitions {alarm["name"]}: sourceList (cameras of A, by id)')
+            alarm['properties']['sourceList'] = []
+    _rewrite(target, 'alarmDefinitions', alarms)
+    return pruned
+
+
+class _Dumper(yaml.SafeDumper):  # pylint: disable=too-many-ancestors
+    """site_export's layout: block style, sequences indented below their key."""
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> t.Any:
+        return super().increase_indent(flow, False)
+
+
+def _rewrite(folder: str, type_name: str, data: t.Any) -> None:
+    path = os.path.join(folder, f'{type_name}.yml')
+    text = ''
+    if os.path.exists(path):
+        with open(path, encoding='utf-8') as handle:
+            text = handle.read()
+    header = ''.join(line for line in text.splitlines(keepends=True) if line.startswith('#'))
+    with open(path, 'w', encoding='utf-8') as handle:
+        handle.write(header + yaml.dump(data, Dumper=_Dumper, sort_keys=True, default_flow_style=False, allow_unicode=True, width=100000))
+
+
+def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # pylint: disable=too-many-locals,too-many-statements
+    site_a = simulator_factory('--seed', '1', *SEED_ARGS)
+    site_b = simulator_factory('--seed', '2', *SEED_ARGS)
+    shape_site_a(site_a)
+    dir_a, dir_for_b, dir_b, small = (str(tmp_path / name) for name in ('site-a', 'site-a-for-b', 'site-b', 'small'))
+
+    # -- 1. export A, twice (the second, in check mode, finds nothing to change: byte-identical), never a write -----------
+    site_a.reset(stats_only=True)
+    run = run_playbook(site_a, [{'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+        {'name': 'export', 'milestone.xprotect.site_export': {'dest': dir_a}},
+        {'name': 'again', 'milestone.xprotect.site_export': {'dest': dir_a}, 'check_mode': True},
+    ]}], verbosity=4)
+    first, again = outcome(run, 'export'), outcome(run, 'again')
+    assert first['changed'] and not again['changed'] and again['files_changed'] == [], run.explain()
+    assert writes(site_a) == [], 'an export never writes to the site'
+    counts = {entry['type']: entry['count'] for entry in first['types']}
+    assert counts['userDefinedEvents'] == 3 and counts['roles'] == 4 and counts['cameraGroups'] >= 2, counts
+    exported = files(dir_a)
+    assert set(exported) == {entry['file'] for entry in first['types']} | {'manifest.yml'}
+    # no secret anywhere, no GUID of A's objects, placeholders for every password
+    assert PASSWORD not in run.output and all(PASSWORD not in text for text in exported.values())
+    for path in ('/roles', '/timeProfiles', '/basicUsers', '/cameraGroups', '/genericEventDataSources'):
+        for obj in objects(site_a, path):
+            assert all(obj['id'].lower() not in text.lower() for text in exported.values()), (path, obj['name'])
+    users = load(dir_a, 'basicUsers.yml')['basicUsers']
+    night = next(user for user in users if user['name'] == 'night.guard')
+    assert night['user_password'] == "{{ vault_site_secrets['basicUsers/night.guard/password'] }}"
+    assert "!unsafe 'Template {{ not rendered }}'" in exported['userDefinedEvents.yml']
+    roles = {role['name']: role for role in load(dir_a, 'roles.yml')['roles']}
+    assert 'night.guard' in roles['Operators']['members']
+    alarms = {alarm['name']: alarm for alarm in load(dir_a, 'alarmDefinitions.yml')['alarmDefinitions']}
+    assert alarms['Intrusion']['properties']['timeProfile'] == {'type': 'timeProfiles', 'name': 'Business hours'}
+    manifest = load(dir_a, 'manifest.yml')
+    assert 'basicUsers/night.guard/password' in manifest['secrets']['keys']
+    assert 'exported' not in exported['manifest.yml'] and manifest['source']['product_version']
+    order = [entry['type'] for entry in manifest['types']]
+    assert order.index('timeProfiles') < order.index('alarmDefinitions')
+    assert order.index('genericEventDataSources') < order.index('genericEvents')
+    assert order.index('basicUsers') < order.index('roles') < order.index('viewGroups') < order.index('cameraGroups')
+
+    secrets = {key: f'{PASSWORD} {index}' for index, key in enumerate(manifest['secrets']['keys'])}
+    pruned = prune_devices(dir_a, dir_for_b, site_b)
+    assert pruned, 'the seeds give the two sites different devices'
+
+    # -- 2. apply to B, everything exact (purge), then export B -----------------------------------------------------------
+    run = run_playbook(site_b, [{'hosts': 'localhost', 'gather_facts': False, 'roles': [
+        {'role': 'milestone.xprotect.site_config', 'site_config_dir': dir_for_b, 'site_config_purge': ['all']}], 'post_tasks': [
+        {'name': 'export B', 'milestone.xprotect.site_export': {'dest': dir_b}}]}], extra_vars={'vault_site_secrets': secrets})
+    assert run.rc == 0, run.explain()
+    assert all(value not in run.output for value in secrets.values())
+    exported_b = files(dir_b)
+    expected = files(dir_for_b)
+    for name in sorted(set(expected) - {'manifest.yml'}):
+        assert exported_b[name] == expected[name], f'{name} differs after the round trip'
+    assert set(exported_b) == set(expected)
+    # the objects are B's own (other GUIDs), found by name
+    intrusion = named(site_b, '/alarmDefinitions', 'Intrusion')
+    assert intrusion['timeProfile']['id'].lower() == named(site_b, '/timeProfiles', 'Business hours')['id'].lower()
+    assert site_b.request('POST', '/IDP/connect/token', form={  # the new basic user logs in with its vaulted password
+        'grant_type': 'password', 'username': 'night.guard', 'password': secrets['basicUsers/night.guard/password'],
+        'client_id': 'GrantValidatorClient'})[0] == 200
+
+    # -- 3. apply again: nothing to do, nothing written; the drift report is empty -----------------------------------------
+    site_b.reset(stats_only=True)
+    report = str(tmp_path / 'drift')
+    run = run_playbook(site_b, [
+        {'hosts': 'localhost', 'gather_facts': False, 'roles': [
+            {'role': 'milestone.xprotect.site_config', 'site_config_dir': dir_for_b, 'site_config_purge': ['all']}]},
+        {'import_playbook': 'milestone.xprotect.site_drift'},
+    ], extra_vars={'vault_site_secrets': secrets, 'site_dir': dir_for_b, 'site_drift_report_dir': report})
+    assert run.rc == 0, run.explain()
+    assert writes(site_b) == [], 'a second apply writes nothing'
+    assert f'Changed: nothing ({len(order)} type(s) already as the files say)' in run.stdout, run.explain()
+    assert not any(record['result'].get('changed') for record in run.results if record['task'].startswith('Apply')), run.explain()
+    with open(os.path.join(report, 'site_drift.json'), encoding='utf-8') as handle:
+        assert json.load(handle) == {'directory': dir_for_b, 'drifted': False, 'types': {}}
+
+    # -- 4. one change made on B directly: the drift report names exactly that ----------------------------------------------
+    business = named(site_b, '/timeProfiles', 'Business hours')
+    api(site_b, 'PATCH', f'/timeProfiles/{business["id"]}', {'description': 'Changed by hand'})
+    site_b.reset(stats_only=True)
+    run = run_playbook(site_b, [
+        {'import_playbook': 'milestone.xprotect.site_drift'},
+        {'hosts': 'localhost', 'gather_facts': False, 'tasks': [
+            {'name': 'export in check mode', 'milestone.xprotect.site_export': {'dest': dir_b}, 'check_mode': True}]},
+    ], extra_vars={'site_dir': dir_for_b, 'site_drift_report_dir': report})
+    assert run.rc == 0, run.explain()
+    with open(os.path.join(report, 'site_drift.json'), encoding='utf-8') as handle:
+        drift = json.load(handle)
+    assert drift['types'] == {'timeProfiles': {'missing': [], 'extra': [], 'different': [{'name': 'Business hours', 'fields': {
+        'properties.description': {'site': 'Changed by hand', 'directory': 'Monday to Friday, 08:00-17:00'}}}]}}, drift
+    with open(os.path.join(report, 'site_drift.md'), encoding='utf-8') as handle:
+        markdown = handle.read()
+    assert '## timeProfiles' in markdown and 'Business hours' in markdown and 'Changed by hand' in markdown
+    check = outcome(run, 'export in check mode')
+    assert check['changed'] and check['files_changed'] == ['timeProfiles.yml']
+    assert files(dir_b) == exported_b, 'check mode writes no file'
+    assert writes(site_b) == []
+
+    # -- 5. what B cannot take: devices and a role member it lacks fail per object, never with a traceback ----------------
+    os.makedirs(small)
+    small_manifest = copy.deepcopy(manifest)
+    small_manifest['types'] = [entry for entry in manifest['types'] if entry['type'] in ('roles', 'cameraGroups')]
+    with open(os.path.join(small, 'manifest.yml'), 'w', encoding='utf-8') as handle:
+        yaml.safe_dump(small_manifest, handle)
+    a_only = next(member for group in load(dir_a, 'cameraGroups.yml')['cameraGroups'] for member in group['members']
+                  if member not in {camera['name'] for camera in objects(site_b, '/cameras?disabled')})
+    _rewrite(small, 'roles', {'roles': [{'name': 'Operators', 'members': ['night.guard', 'day.guard'], 'properties': {}}]})
+    _rewrite(small, 'cameraGroups', {'cameraGroups': [{'path': 'Lobby', 'members': [a_only], 'description': ''}]})
+    site_b.reset(stats_only=True)
+    run = run_playbook(site_b, [{'hosts': 'localhost', 'gather_facts': False, 'roles': [
+        {'role': 'milestone.xprotect.site_config', 'site_config_dir': small}]}])
+    assert run.rc != 0 and 'Traceback' not in run.output, run.explain()
+    message = run.records('Every type was applied')[-1]['result']['msg']
+    assert 'roles: Operators: ' in message and 'no basic user is named "day.guard"' in message, message
+    assert 'cameraGroups: ' in message and f'no camera is named "{a_only}"' in message, message
+    assert writes(site_b) == [], 'nothing is written for an object that cannot be resolved'
