@@ -16,6 +16,7 @@ import io
 import json
 import os
 import re
+import tempfile
 import typing as t
 from unittest import mock
 
@@ -39,6 +40,7 @@ from ansible_collections.milestone.xprotect.plugins.modules import (
     resource,
     resource_info,
     role,
+    site_export,
     task,
     user_defined_event,
     user_defined_event_info,
@@ -56,6 +58,8 @@ TOKEN_MARK = 'TOK-'
 DEVICE_PASSWORD = 'Dev1ce-Zq7 pässwörd'
 ITEM_PASSWORD = 'It3m-Zq7 pässwörd'
 URL_PASSWORD = 'Url-Zq7-s3cret'
+#: Where site_export writes in these tests.
+SITE_DIR = os.path.join(tempfile.gettempdir(), 'xprotect-site-export-bad-input')
 GUID_RE = re.compile(r'^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$')
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -77,6 +81,7 @@ MODULES = {
     'alarm_info': alarm_info.main,
     'hardware': hardware.main,
     'hardware_info': hardware_info.main,
+    'site_export': site_export.main,
 }
 CAMERA_ID = '0a1b2c3d-0000-4000-8000-000000000001'
 TYPE_NAMES = {name.lower() for name in RESOURCE_TYPES}
@@ -101,6 +106,7 @@ VALID = {
     'alarm_info': {},
     'hardware': {'address': '192.0.2.11', 'recording_server': 'XPRS01', 'hardware_username': 'root', 'hardware_password': DEVICE_PASSWORD},
     'hardware_info': {'recording_server': 'XPRS01'},
+    'site_export': {'dest': SITE_DIR, 'types': ['timeProfiles']},
 }
 #: Secrets of a module's own options that no output may show, whatever else is wrong.
 MODULE_SECRETS = {'hardware': (DEVICE_PASSWORD, ITEM_PASSWORD, URL_PASSWORD), 'hardware_info': (URL_PASSWORD,)}
@@ -479,6 +485,14 @@ MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
         text.filter(lambda value: value not in ('Enabled', 'LockedOutByAdmin')).map(lambda value: {'status': value}),
         text.filter(lambda value: value not in ('on_create', 'always')).map(lambda value: {'update_password': value}),
         not_a_bool.map(lambda value: {'force_password_change': value}),
+    ),
+    'site_export': st.one_of(
+        st.sampled_from(['cameras', 'hardware', 'registeredServices', 'timeProfile', '']).map(lambda name: {'types': [name]}),
+        st.just({'dest': ''}),
+        st.just({'dest': os.path.abspath(__file__)}),  # a file, not a directory
+        st.just({'dest': os.path.join(SITE_DIR, 'never', 'exported'), 'compare': True}),
+        st.just({'dest': _UNSET}),
+        not_a_bool.map(lambda value: {'compare': value}),
     ),
 }
 
