@@ -79,6 +79,9 @@ PLAYBOOK = '''
       milestone.xprotect.resource: {type: loginProviders, name: Secret IdP, properties: {clientSecret: "{{ client_secret }}"}}
     - name: ok basic user
       milestone.xprotect.basic_user: {name: secrets.guard, user_password: "{{ basic_user_password }}", update_password: always}
+    # The exported files hold a placeholder for each password and client secret, never a value.
+    - name: ok site export
+      milestone.xprotect.site_export: {dest: "{{ out }}/site", types: [basicUsers, loginProviders, matrix]}
     - name: ok events role
       ansible.builtin.import_role: {name: milestone.xprotect.user_defined_events}
       vars: {user_defined_events_list: [Door forced, Tamper alarm]}
