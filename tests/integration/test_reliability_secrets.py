@@ -28,7 +28,11 @@ VIEWER_PASSWORD = 'V1ewer\'s pässwörd!'
 HARDWARE_PASSWORD = 'Hw-Zq7 "device" pässwörd'
 CLIENT_SECRET = 'cl1ent-Zq7-secret-value'
 BASIC_USER_PASSWORD = 'Bu-Zq7 "guard" pässwörd'
-SECRETS = (PASSWORD, WRONG_PASSWORD, VIEWER_PASSWORD, HARDWARE_PASSWORD, CLIENT_SECRET, BASIC_USER_PASSWORD)
+#: Passwords of devices on the simulated camera network (GET /_simulator/network) that are not the factory ones (AXIS's "pass"
+#: would be found inside every "password"): a Hanwha camera's, and the gate cameras' (cam-gate.<recording server>.example).
+HANWHA_PASSWORD = 'Hanwha-6080R'
+GATE_PASSWORD = 'Gate-PTZ-7'
+SECRETS = (PASSWORD, WRONG_PASSWORD, VIEWER_PASSWORD, HARDWARE_PASSWORD, CLIENT_SECRET, BASIC_USER_PASSWORD, HANWHA_PASSWORD, GATE_PASSWORD)
 
 PLAYBOOK = '''
 - hosts: localhost
@@ -41,6 +45,8 @@ PLAYBOOK = '''
     hardware_password: "{{ lookup('env', 'RELIABILITY_HARDWARE_PASSWORD') }}"
     client_secret: "{{ lookup('env', 'RELIABILITY_CLIENT_SECRET') }}"
     basic_user_password: "{{ lookup('env', 'RELIABILITY_BASIC_USER_PASSWORD') }}"
+    hanwha_password: "{{ lookup('env', 'RELIABILITY_HANWHA_PASSWORD') }}"
+    gate_password: "{{ lookup('env', 'RELIABILITY_GATE_PASSWORD') }}"
     ptz: {cameras: "{{ cameras }}", task: DefaultPtzPreset, preset: "{{ preset }}", wait_sleep: 0.05}
   module_defaults:
     ansible.builtin.uri:
@@ -82,6 +88,18 @@ PLAYBOOK = '''
     # The exported files hold a placeholder for each password and client secret, never a value.
     - name: ok site export
       milestone.xprotect.site_export: {dest: "{{ out }}/site", types: [basicUsers, loginProviders, matrix]}
+    # Two adds (the first with its driver detected: the scan's result holds the password that worked), a password set with
+    # ChangePasswordHardware and a ReplaceHardware, each with its own password.
+    - name: ok hardware
+      milestone.xprotect.hardware:
+        recording_server: XPRS01
+        update_password: always
+        wait_sleep: 0.05
+        items:
+          - {address: 192.0.2.13, username: admin, password: "{{ hanwha_password }}", name: Dock}
+          - {address: cam-gate.xprs01.example, driver: 10, username: root, password: "{{ gate_password }}"}
+          - {address: 10.1.0.14, password: "{{ hardware_password }}"}
+          - {address: cam-gate.xprs02.example, replaces: 10.1.0.16, driver: 10, username: root, password: "{{ gate_password }}"}
     - name: ok events role
       ansible.builtin.import_role: {name: milestone.xprotect.user_defined_events}
       vars: {user_defined_events_list: [Door forced, Tamper alarm]}
@@ -119,6 +137,25 @@ PLAYBOOK = '''
     - name: fail basic user blank name
       milestone.xprotect.basic_user: {name: "  ", user_password: "{{ basic_user_password }}"}
       ignore_errors: true
+    # The encoder refuses the password; the camera that is switched off is looked for with a network scan, whose results hold
+    # the gate camera's password (it takes the credentials given); the test armed ChangePasswordHardware and ReplaceHardware
+    # to end in Error on the last two.
+    - name: fail hardware
+      milestone.xprotect.hardware:
+        recording_server: XPRS01
+        update_password: always
+        hardware_password: "{{ wrong }}"
+        failure_tolerance: 3
+        wait_sleep: 0.05
+        items:
+          - {address: 192.0.2.12, username: root}
+          - {address: 192.0.2.15, username: root, password: "{{ gate_password }}"}
+          - {address: 10.1.0.18, password: "{{ hardware_password }}"}
+          - {address: 198.51.100.13, replaces: 10.1.0.20, driver: 20, username: admin, password: "{{ hanwha_password }}"}
+      ignore_errors: true
+    - name: fail hardware info credentials in the address
+      milestone.xprotect.hardware_info: {address: ["http://admin:{{ hanwha_password }}@192.0.2.13/"]}
+      ignore_errors: true
     - name: viewer events
       milestone.xprotect.user_defined_events: {events: [Viewer event], username: viewer, password: "{{ viewer }}"}
       ignore_errors: true
@@ -145,9 +182,9 @@ PLAYBOOK = '''
 FAILING = ('fail login wrong password', 'fail login without user', 'fail cameras stale token', 'fail cameras token with a line break',
            'fail cameras wrong CA', 'fail event blank', 'fail info bad id', 'fail ptz no preset', 'fail events 500', 'fail ptz 500',
            'fail info timeout', 'fail resource wrong password', 'fail task secret with an unknown parameter',
-           'fail client secret unknown field', 'fail basic user blank name')
+           'fail client secret unknown field', 'fail basic user blank name', 'fail hardware info credentials in the address')
 #: Only in apply mode: check mode writes and invokes nothing, so there is nothing to refuse or to fail.
-FAILING_WHEN_APPLIED = ('viewer events', 'fail ptz task error')
+FAILING_WHEN_APPLIED = ('viewer events', 'fail ptz task error', 'fail hardware')
 #: The first module task of each role: it passes in the "ok" run of the role and fails with the wrong password.
 ROLE_MODULE_TASKS = ("Apply the site's user-defined events", 'Read the PTZ cameras')
 
@@ -175,10 +212,16 @@ def test_no_secret_in_output_results_files_or_logs(sim: SimulatorProcess, tmp_pa
     sim.reset()
     sim.api('POST', '/userDefinedEvents', {'name': 'Panic button'})
     site = Site.read(sim)
+    devices = {device['address']: device for server in sim.request('GET', '/_simulator/network')[1]['recordingServers']
+               for device in server['devices']}
+    assert (devices['192.0.2.13']['password'], devices['cam-gate.xprs01.example']['password'],
+            devices['cam-gate.xprs02.example']['password'], devices['198.51.100.13']['password']) == (HANWHA_PASSWORD, GATE_PASSWORD,
+                                                                                                    GATE_PASSWORD, HANWHA_PASSWORD)
     others = [preset['name'] for preset in sim.api('GET', f'/cameras/{site.default_cameras[0]}/ptzPresets')[1]['array']
               if preset['name'] != site.default_preset]
     stale = sim.token('secrets', PASSWORD)
-    sim.faults(expire_tokens=True)
+    sim.faults(expire_tokens=True, task_outcomes={hw['id']: 'error' for hw in sim.api('GET', '/hardware?disabled')[1]['array']
+                                                  if hw['address'] in ('http://10.1.0.18/', 'http://10.1.0.20/')})
     out = tmp_path / 'out'
     out.mkdir()
     wrong_ca = tmp_path / 'wrong-ca.pem'
@@ -187,6 +230,7 @@ def test_no_secret_in_output_results_files_or_logs(sim: SimulatorProcess, tmp_pa
            'RELIABILITY_WRONG_PASSWORD': WRONG_PASSWORD, 'RELIABILITY_VIEWER_PASSWORD': VIEWER_PASSWORD, 'RELIABILITY_STALE_TOKEN': stale,
            'RELIABILITY_HARDWARE_PASSWORD': HARDWARE_PASSWORD, 'RELIABILITY_CLIENT_SECRET': CLIENT_SECRET,
            'RELIABILITY_BASIC_USER_PASSWORD': BASIC_USER_PASSWORD,
+           'RELIABILITY_HANWHA_PASSWORD': HANWHA_PASSWORD, 'RELIABILITY_GATE_PASSWORD': GATE_PASSWORD,
            'ANSIBLE_LOG_PATH': str(out / 'ansible.log')}
     extra = {'cameras': site.default_cameras[:1], 'preset': site.default_preset, 'other_preset': others[0], 'out': str(out),
              'wrong_ca': str(wrong_ca), 'hardware': sim.api('GET', '/hardware')[1]['array'][0]['id']}
@@ -203,6 +247,12 @@ def test_no_secret_in_output_results_files_or_logs(sim: SimulatorProcess, tmp_pa
         assert [record['status'] for record in run.records(name)] == ['ok', 'failed'], name
     assert {'ok login', 'fail login wrong password'} <= {record['task'] for record in run.results}
     assert (out / 'ansible.log').stat().st_size > 0 and (out / 'ptz-summary.json').exists()
+    hardware = run.result('ok hardware')['totals']
+    assert (hardware['added'], hardware['updated'], hardware['replaced']) == (2, 1, 1), hardware
+    failed = {entry['address']: entry['error'] for entry in run.result('fail hardware')['hardware']}
+    if not check:
+        assert 'refused the user name "root"' in failed['http://192.0.2.12/'] and 'cannot be reached' in failed['http://192.0.2.15/']
+        assert 'VMO61002' in failed['http://10.1.0.18/'] and 'VMO61002' in failed['http://198.51.100.13/'], failed
     assert 'Traceback' not in run.output, run.explain()
     leaks = scan(run, str(out), sim, stale)
     assert not leaks, leaks
