@@ -22,7 +22,7 @@ description:
     empty means V(Camera)), C(Channel) (from 0; empty means 0), C(Name) and C(Enabled).
   - A row gives a device when any of C(DeviceType), C(Channel), C(Name) or C(Enabled) has a value. The device is enabled
     unless C(Enabled) says V(false), as C(Import-VmsHardware) reads it. A row without any of them names no device, and
-    the module's O(milestone.xprotect.hardware#module:enable_new_devices) decides for new hardware.
+    the module's O(milestone.xprotect.hardware#module:enable_new_devices) decides for hardware that the run enables.
   - B(Columns ignored), because the module does not manage what they hold. C(DriverGroup) (the recording server tries
     every driver when C(DriverNumber) is empty), C(StorageName), C(Coordinates), C(DeviceGroups), C(GroupPath), and the
     columns C(Export-VmsHardware) and C(Import-VmsHardware) add to their output (C(Path), C(Result), C(Row),
