@@ -18,7 +18,6 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import os
-import re
 import tempfile
 import typing as t
 
@@ -483,8 +482,9 @@ def export_site(module: t.Any) -> dict[str, t.Any]:
     manifest_path = os.path.join(dest, MANIFEST)
     listed = {entry['type']: entry for entry in _previous_manifest(manifest_path)}
     listed.update({entry['type']: {key: entry[key] for key in ('type', 'file', 'count', 'module')} for entry in results})
-    secrets = sorted(set(exporter.secrets) | {key for key in _previous_secrets(manifest_path)
-                                               if key.split('/', 1)[0] not in {site_type.name for site_type in selected}})
+    exported_types = {site_type.name for site_type in selected}
+    kept = {key for key in _previous_secrets(manifest_path) if key.split('/', 1)[0] not in exported_types}
+    secrets = sorted(set(exporter.secrets) | kept)
     manifest = {
         'format': FORMAT,
         'collection': {'name': 'milestone.xprotect', 'version': COLLECTION_VERSION},

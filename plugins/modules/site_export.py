@@ -29,7 +29,7 @@ description:
     the site's own services, with its addresses).
   - Objects of one type that share a name (or device groups of one name below one parent, or a group member whose name
     several devices share) cannot be written by name; the module then fails, naming each of them, and writes no file.
-  - With O(compare=true) nothing is written: the site is read the same way and compared with the files in O(dest), and
+  - With O(compare=true) nothing is written; the site is read the same way and compared with the files in O(dest), and
     RV(drift) says per type what the directory has that the site lacks, what the site has that the directory does not, and
     which fields differ.
 author:
