@@ -267,8 +267,8 @@ bad_hardware_items = st.one_of(
     blank.map(lambda server: {'address': '192.0.2.12', 'recording_server': server}),
     not_a_bool.map(lambda value: {'address': '192.0.2.12', 'enabled': value or 'perhaps'}),
 )
-#: Items that are no dictionary at all: Ansible refuses the list before the module can mask the other items' passwords
-#: (test_known_leaks), so their neighbours carry none here.
+#: Items that are no dictionary at all: ansible-core refuses the list before the module runs (the module base masks the other
+#: items' passwords first).
 not_an_item = st.one_of(st.integers(), text.filter(lambda value: '=' not in value), st.lists(text, max_size=1))
 
 MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
@@ -396,7 +396,7 @@ MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
         st.tuples(bad_hardware_items, st.integers(0, 1)).map(lambda case: {'address': _UNSET, 'items': (
             [case[0], {'address': '192.0.2.13', 'password': ITEM_PASSWORD}] if case[1] else
             [{'address': '192.0.2.13', 'password': ITEM_PASSWORD}, case[0]])}),
-        not_an_item.map(lambda item: {'address': _UNSET, 'items': [{'address': '192.0.2.13'}, item]}),
+        not_an_item.map(lambda item: {'address': _UNSET, 'items': [{'address': '192.0.2.13', 'password': ITEM_PASSWORD}, item]}),
         st.sampled_from([['192.0.2.12', '192.0.2.12'], ['192.0.2.12', 'http://192.0.2.12:8080/'], ['CAM.example', 'cam.example.']]).map(
             lambda pair: {'address': _UNSET, 'items': [{'address': pair[0], 'password': ITEM_PASSWORD}, {'address': pair[1]}]}),
         bad_devices.map(lambda devices: {'devices': devices}),
