@@ -26,6 +26,8 @@ DOCS_END = '<!-- END GENERATED RESULTS -->'
 SPEEDUP_TARGET = 20.0
 FLOOR_TARGET = 1.5
 NOOP_TARGET = 3.0
+#: The hardware import's re-run with nothing to do (the role reads the site, then writes its report).
+HARDWARE_NOOP_TARGET = 5.0
 TARGET_SIZE = 1000
 #: Background load (CPU cores busy with other work) above which a run's wall time is marked as inflated.
 NOISY_CORES = 0.5
@@ -106,7 +108,8 @@ def evaluate_targets(results: t.Sequence[Result], settings: Settings, cpus: int)
     targets = [speedup_target(results, settings, size, at, cpus), floor_target(results, settings, size, at, cpus),
                events_first_target(results, settings, cpus), noop_target(results, settings, cpus),
                resources_first_target(results, settings, cpus), resources_noop_target(results, settings, cpus),
-               settings_target(results, settings, cpus, 'first'), settings_target(results, settings, cpus, 'noop'), grants_target(results)]
+               settings_target(results, settings, cpus, 'first'), settings_target(results, settings, cpus, 'noop'),
+               hardware_first_target(results, settings, cpus), hardware_noop_target(results, settings, cpus), grants_target(results)]
     return targets
 
 
@@ -210,6 +213,40 @@ def settings_target(results: t.Sequence[Result], settings: Settings, cpus: int, 
            f'{count(ours_r.writes)} vs {count(floor_r.writes)} writes); ansible-playbook with one module run costs '
            f'{seconds(module.wall if usable(module) else None)} s (reference row)') + load_note(cpus, ours_r, floor_r)
     return Target(name, f'{value:.2f}x ({seconds(ours_r.wall)} s vs {seconds(floor_r.wall)} s)', 'met' if value <= FLOOR_TARGET else 'missed', why)
+
+
+def hardware_first_target(results: t.Sequence[Result], settings: Settings, cpus: int) -> Target:
+    """The hardware_import role against a script doing the same scans, adds and enables at the same concurrency."""
+    ours, floor = find(results, 'hardware', 'collection', run='first'), find(results, 'hardware', 'floor', run='first')
+    size = ours.size if ours is not None else getattr(settings, 'hardware_devices', 0)
+    name = (f'import of {size:,} devices from a spreadsheet with the hardware_import role within {FLOOR_TARGET:g}x of the floor (the same '
+            'driver scans, adds and enables at the same concurrency)')
+    value = ratio(ours, floor)
+    if value is None:
+        return Target(name, 'not measured', 'not evaluated', failure_of(ours, floor))
+    ours_r, floor_r = t.cast(Result, ours), t.cast(Result, floor)
+    module = find(results, 'reference', 'one_module')
+    why = (f'both run a HardwareScan and an AddHardware per device ({settings.task_seconds:g} s tasks, polled every '
+           f'{settings.poll_interval:g} s and cleaned up), then PATCH the hardware and its cameras, {settings.concurrency} devices at a '
+           f'time ({count(ours_r.http_requests)} vs {count(floor_r.http_requests)} requests, {count(ours_r.writes)} vs '
+           f'{count(floor_r.writes)} writes); the role also reads the new hardware once, reads and checks the spreadsheet and writes '
+           f'its report; ansible-playbook with one module run costs {seconds(module.wall if usable(module) else None)} s (reference row)')
+    why += load_note(cpus, ours_r, floor_r)
+    return Target(name, f'{value:.2f}x ({seconds(ours_r.wall)} s vs {seconds(floor_r.wall)} s)', 'met' if value <= FLOOR_TARGET else 'missed', why)
+
+
+def hardware_noop_target(results: t.Sequence[Result], settings: Settings, cpus: int) -> Target:
+    noop = find(results, 'hardware', 'collection', run='noop')
+    size = noop.size if noop is not None else getattr(settings, 'hardware_devices', 0)
+    name = f'the re-run of the import of {size:,} devices with nothing to do under {HARDWARE_NOOP_TARGET:g} s'
+    if not usable(noop):
+        return Target(name, 'not measured', 'not evaluated', failure_of(noop))
+    noop_r = t.cast(Result, noop)
+    floor = find(results, 'hardware', 'floor', run='noop')
+    why = (f'{count(noop_r.http_requests)} requests (one login, then lists of the recording servers and the hardware) and no write; '
+           f'the same reads take {seconds(floor.wall if usable(floor) else None)} s in the floor script; the rest is ansible-playbook, '
+           'the module run and the report (two files, a module run or two each)') + load_note(cpus, noop_r)
+    return Target(name, f'{seconds(noop_r.wall)} s', 'met' if t.cast(float, noop_r.wall) < HARDWARE_NOOP_TARGET else 'missed', why)
 
 
 def noop_target(results: t.Sequence[Result], settings: Settings, cpus: int) -> Target:
@@ -370,6 +407,12 @@ def markdown(results: t.Sequence[Result], settings: Settings, info: dict[str, t.
                   'not offer it skipped)', '']
         lines += table(['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)',
                         'CPU (s)', 'background load (cores)'], simple_rows(settings_rows, with_writes=True))
+    hardware_rows = [r for r in results if r.scenario == 'hardware']
+    if hardware_rows:
+        lines += ['', f'## 6. Hardware import of {hardware_rows[0].size:,} devices from a spreadsheet (hardware_import role, the driver '
+                  'detected)', '']
+        lines += table(['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)',
+                        'CPU (s)', 'background load (cores)'], simple_rows(hardware_rows, with_writes=True))
     lines += ['', '## Reference: the fixed cost of Ansible on this machine', '']
     lines += table(['run', 'wall (s)', 'HTTP requests', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)', 'CPU (s)',
                     'background load (cores)'],

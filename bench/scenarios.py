@@ -15,10 +15,13 @@ Every measurement follows the same steps:
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import os
+import re
 import typing as t
+from urllib.parse import urlsplit
 
 import floor_settings
 from measure import ProcessStats, run_measured
@@ -34,6 +37,8 @@ EVENT_WRITE_CONCURRENCY = 16
 #: What the settings scenario sets: a stream of every camera, the common fleet job.
 SETTINGS_STREAM = 'Video stream 1'
 SETTINGS_WANTED = {'resolution': '1280x720', 'FPS': 6}
+#: The devices the hardware scenario imports: those --network-devices adds to the simulator's camera network.
+NETWORK_DEVICE = re.compile(r'^cam-[0-9]+\.')
 
 # Approaches of the fleet scenario, in the order they run and are reported.
 A_MODULE = 'a_ptz_task'
@@ -63,6 +68,7 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     seed: int
     resource_cameras: int = 1000
     settings_cameras: int = 2000
+    hardware_devices: int = 500
 
 
 @dataclasses.dataclass
@@ -452,6 +458,66 @@ class Bench:  # pylint: disable=too-many-instance-attributes
         if states.count('missed'):
             result.fail(f"{states.count('missed')} of {len(cameras)} cameras offer the values but do not have them")
 
+    # -- 6. hardware import from a spreadsheet -------------------------------------------------------------------
+
+    def hardware(self, api: SimulatorAPI) -> None:
+        """Devices of a spreadsheet added with the hardware_import role: the first run and the no-op re-run, each against its floor."""
+        with api.without_latency():
+            rows = hardware_rows(api, self.settings.hardware_devices)
+        size = len(rows)
+        sheet = os.path.join(self.workdir, f'hardware-{size}.csv')
+        with open(sheet, 'w', encoding='utf-8', newline='') as handle:
+            writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+            writer.writeheader()
+            writer.writerows(rows)
+        concurrency = self.settings.concurrency
+        self.progress(f'Hardware import of {size} devices from a spreadsheet (driver detected), concurrency {concurrency}')
+        expected: int | None = None
+        for approach in ('floor', 'collection'):
+            api.reset()
+            for run in ('first', 'noop'):
+                api.reset_counters()
+                if approach == 'floor':
+                    label = f'floor script, {concurrency} threads: ' + ('first run' if run == 'first' else 'no-op run (the two lists alone)')
+                    command = [os.path.join(self.bindir, 'python'), os.path.join(HERE, 'floor_hardware.py'), '--csv-file', sheet,
+                               '--concurrency', str(concurrency), '--poll-interval', str(self.settings.poll_interval)]
+                else:
+                    label = f'hardware_import role, concurrency {concurrency}: ' + ('first run' if run == 'first' else 'no-op run')
+                    vars_file = self.write_json(f'hardware-{run}.json', {
+                        'bench_csv': sheet, 'bench_concurrency': concurrency, 'bench_poll_interval': self.settings.poll_interval,
+                        'bench_report_dir': os.path.join(self.workdir, f'hardware-report-{run}'),
+                        'bench_expected_added': size if run == 'first' else 0})
+                    command = self.playbook('hardware_role.yml', '-e', f'@{vars_file}')
+                result = Result('hardware', approach, label, size, run=run)
+                self.measure(result, command, api, items=size)
+                if result.ok:
+                    if run == 'first' and expected is None:
+                        expected = int(t.cast(int, result.writes))  # the floor's: the scans, adds, cleanups and enables
+                    elif run == 'first' and result.writes != expected:
+                        result.fail(f'{result.writes} writes, expected {expected} (the floor\'s)')
+                    elif run == 'noop' and result.writes:
+                        result.fail(f'{result.writes} writes in a no-op run')
+                    self.verify_hardware(api, rows, result)
+                self.report(result)
+
+    def verify_hardware(self, api: SimulatorAPI, rows: list[dict[str, str]], result: Result) -> None:
+        """Every row's hardware is on its recording server, named and enabled with its cameras, and no task is left."""
+        if api.sim.stats()['open_tasks']:
+            result.fail(f"{api.sim.stats()['open_tasks']} task(s) left on the server")
+        with api.without_latency():
+            servers = {str(server['id']): str(server['name']) for server in api.call('GET', '/recordingServers')['array']}
+            hardware = {(servers.get(str(hw['relations']['parent']['id'])), host_of(hw['address'])): hw
+                        for hw in api.call('GET', '/hardware?disabled')['array']}
+            cameras = api.call('GET', '/cameras?disabled')['array']
+        disabled = {str(camera['relations']['parent']['id']) for camera in cameras if not camera.get('enabled')}
+        missed = 0
+        for row in rows:
+            found = hardware.get((row['RecordingServer'], host_of(row['Address'])))
+            if found is None or not found.get('enabled') or found.get('name') != row['HardwareName'] or str(found['id']) in disabled:
+                missed += 1
+        if missed:
+            result.fail(f'{missed} of {len(rows)} devices are not added, named and enabled with their cameras')
+
     # -- 3. camera_info -------------------------------------------------------------------------------------
 
     def camera_info(self, api: SimulatorAPI) -> None:
@@ -465,6 +531,24 @@ class Bench:  # pylint: disable=too-many-instance-attributes
             vars_file = self.write_json(f'camera-info-{run}.json', {'bench_include': include, 'bench_expected_cameras': expected})
             self.measure(result, self.playbook('camera_info.yml', '-e', f'@{vars_file}'), api, items=self.settings.info_cameras // 10)
             self.report(result)
+
+
+def hardware_rows(api: SimulatorAPI, size: int) -> list[dict[str, str]]:
+    """``size`` rows of a spreadsheet of devices not yet added, taken in turn from each recording server's network."""
+    status, network = api.sim.request('GET', '/_simulator/network')
+    if status != 200:
+        raise RuntimeError(f'GET /_simulator/network failed: {status} {network}')
+    per_server = [[(server['name'], device) for device in server['devices'] if NETWORK_DEVICE.match(device['address']) and not device['hardware']]
+                  for server in network['recordingServers']]
+    picked = [pair for group in zip(*per_server) for pair in group][:size]
+    if len(picked) < size:
+        raise RuntimeError(f'the simulator\'s network has {len(picked)} devices to add, not {size}: start it with --network-devices')
+    return [{'Address': device['address'], 'RecordingServer': server, 'UserName': device['userName'], 'Password': device['password'],
+             'HardwareName': f'Bench {number:04d}'} for number, (server, device) in enumerate(picked, 1)]
+
+
+def host_of(address: str) -> str:
+    return (urlsplit(address if '://' in address else '//' + address).hostname or '').lower()
 
 
 def fit(points: list[tuple[int, float]], size: int, intercept: float) -> float:

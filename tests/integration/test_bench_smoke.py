@@ -25,7 +25,7 @@ def run_bench() -> dict:
     shutil.rmtree(OUTPUT, ignore_errors=True)
     command = [sys.executable, os.path.join(ROOT, 'bench', 'run.py'),
                '--sizes', '1,2', '--baseline-max', '1', '--inventory-max', '1', '--events', '5', '--info-cameras', '30', '--resource-cameras', '5',
-               '--settings-cameras', '12',
+               '--settings-cameras', '12', '--hardware-devices', '3',
                '--task-seconds', '0.1', '--latency-ms', '0', '--poll-interval', '0.2', '--concurrency', '4', '--forks', '4',
                '--output', OUTPUT]
     # The first run in a fresh environment installs bench/requirements.txt, hence the generous timeout.
@@ -48,6 +48,7 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
     assert len(noop) == 1 and noop[0]['size'] > 5 and noop[0]['writes'] == 0
     expected |= {('camera_info', 'collection', 30, run) for run in ('plain', 'ptz_presets')}
     expected |= {('settings', approach, 12, run) for approach in ('collection', 'floor') for run in ('first', 'noop')}
+    expected |= {('hardware', approach, 3, run) for approach in ('collection', 'floor') for run in ('first', 'noop')}
     assert sorted(expected - set(rows)) == []
 
     # Above --baseline-max and --inventory-max the baseline and the inventory play are extrapolated, and say so.
@@ -69,10 +70,13 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
     assert rows[('events', 'collection', 5, 'noop')]['writes'] == 0
     assert rows[('events', 'uri', 5, 'check')]['writes'] == 0
 
-    assert len(data['targets']) == 9 and all(target['verdict'] for target in data['targets'])
+    assert len(data['targets']) == 11 and all(target['verdict'] for target in data['targets'])
     settings_first = rows[('settings', 'collection', 12, 'first')]
     assert settings_first['writes'] == rows[('settings', 'floor', 12, 'first')]['writes'] > 0 and settings_first['token_grants'] == 1
     assert rows[('settings', 'collection', 12, 'noop')]['writes'] == rows[('settings', 'floor', 12, 'noop')]['writes'] == 0
+    hardware_first = rows[('hardware', 'collection', 3, 'first')]
+    assert hardware_first['writes'] == rows[('hardware', 'floor', 3, 'first')]['writes'] > 0 and hardware_first['token_grants'] == 1
+    assert rows[('hardware', 'collection', 3, 'noop')]['writes'] == rows[('hardware', 'floor', 3, 'noop')]['writes'] == 0
     assert rows[('events', 'floor', 5, 'first')]['writes'] == 5 and rows[('events', 'floor', 5, 'first')]['token_grants'] == 1
     assert data['machine']['cpus'] and data['machine']['ansible_core'] and data['settings']['sizes'] == [1, 2]
 
@@ -80,7 +84,7 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
         markdown = handle.read()
     assert rows[('resources', 'collection', 5, 'first')]['writes'] == 5 and rows[('resources', 'floor', 5, 'first')]['writes'] == 5
     for heading in ('## Targets', '## 1. Fleet PTZ reset', '## 2. Event provisioning', '## 3. camera_info', '## 4. Bulk property edit',
-                    '## 5. Stream settings', '## Reference'):
+                    '## 5. Stream settings', '## 6. Hardware import', '## Reference'):
         assert heading in markdown
     for row in data['results']:
         assert row['label'] in markdown
