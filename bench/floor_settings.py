@@ -17,14 +17,10 @@ from __future__ import annotations
 import argparse
 import concurrent.futures
 import json
-import os
 import sys
 import typing as t
 
-import requests
-from requests.adapters import HTTPAdapter
-
-REST = '/api/rest/v1'
+from floorlib import FloorSession
 
 
 def offers(definition: dict[str, t.Any], value: t.Any) -> str | None:
@@ -57,33 +53,12 @@ def main(argv: list[str] | None = None) -> int:
     wanted_ids = {str(ident).lower() for ident in variables['bench_camera_ids']}
     stream_name = str(variables['bench_stream'])
     wanted = dict(variables['bench_stream_settings'])
-    base = os.environ['XPROTECT_SERVER_URL'].rstrip('/')
-    session = requests.Session()
-    session.trust_env = False
-    session.verify = os.environ.get('XPROTECT_CA_PATH') or True
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=args.concurrency)
-    session.mount('https://', adapter)
-    session.mount('http://', adapter)
-    response = session.post(base + '/IDP/connect/token', timeout=30, data={
-        'grant_type': 'password', 'username': os.environ['XPROTECT_USERNAME'], 'password': os.environ['XPROTECT_PASSWORD'],
-        'client_id': 'GrantValidatorClient'})
-    response.raise_for_status()
-    headers = {'Authorization': 'Bearer ' + response.json()['access_token']}
-    cameras, page = [], 0
-    while True:
-        listing = session.get(base + REST + f'/cameras?disabled&page={page}&size=500', headers=headers, timeout=60)
-        listing.raise_for_status()
-        batch = listing.json()['array']
-        cameras.extend(batch)
-        if len(batch) < 500:
-            break
-        page += 1
+    floor = FloorSession(args.concurrency)
+    cameras = floor.cameras()
     todo = [camera['id'] for camera in cameras if camera['id'].lower() in wanted_ids]
 
     def one(camera_id: str) -> str:
-        answer = session.get(base + REST + f'/settings/{camera_id}?definitions', headers=headers, timeout=30)
-        answer.raise_for_status()
-        body = answer.json()
+        body = floor.call('GET', f'/settings/{camera_id}?definitions')
         streams = body['data'].get('stream') or []
         index = next((number for number, entry in enumerate(streams) if entry.get('displayName') == stream_name), None)
         if index is None:
@@ -99,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         if not changes:
             return 'unchanged'
         body = {'stream': [dict(changes, streamReferenceId=entry['streamReferenceId'])]}
-        session.patch(base + REST + f'/settings/{camera_id}', json=body, headers=headers, timeout=30).raise_for_status()
+        floor.call('PATCH', f'/settings/{camera_id}', body, decode=False)
         return 'changed'
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.concurrency) as pool:

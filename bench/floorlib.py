@@ -35,11 +35,11 @@ class FloorSession:
         response.raise_for_status()
         self.headers = {'Authorization': 'Bearer ' + response.json()['access_token']}
 
-    def call(self, method: str, path: str, body: t.Any = None, timeout: float = 30) -> t.Any:
-        """One REST call (``path`` below /api/rest/v1); its JSON answer."""
+    def call(self, method: str, path: str, body: t.Any = None, timeout: float = 30, decode: bool = True) -> t.Any:
+        """One REST call (``path`` below /api/rest/v1); its JSON answer (None with ``decode=False``: the status alone counts)."""
         answer = self.session.request(method, self.base + REST + path, json=body, headers=self.headers, timeout=timeout)
         answer.raise_for_status()
-        return answer.json()
+        return answer.json() if decode else None
 
     def cameras(self) -> list[dict[str, t.Any]]:
         """Every camera, disabled ones included, in pages of 500."""

@@ -35,6 +35,7 @@ import difflib
 import fnmatch
 import json
 import math
+import pickle
 import threading
 import time
 import typing as t
@@ -72,6 +73,8 @@ MESSAGE_LIMIT = 10
 #: How many options of an enumeration a message lists.
 OPTIONS_SHOWN = 40
 STATUS_ORDER = (CHANGED, UNCHANGED, WOULD_CHANGE, SKIPPED, FAILED, NOT_ATTEMPTED)
+#: The query of a settings read: the values with their definitions.
+DEFINITIONS = (('definitions', None),)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -675,6 +678,11 @@ def _entries(data: Obj, part: str) -> list[Obj]:
     return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
+def _parts(data: Obj) -> dict[str, list[Obj]]:
+    """The entries of both parts of a settings answer (looked up once per answer)."""
+    return {'generalSettings': _entries(data, 'generalSettings'), 'stream': _entries(data, 'stream')}
+
+
 def _property(entry: Obj, defs: dict[str, t.Any] | None, name: str) -> tuple[str, Definition] | None:
     """The property ``name`` of an entry (case-insensitively) with its definition, or None when the entry has no such property."""
     candidates = list(entry) + list(defs or {})
@@ -779,11 +787,20 @@ def check_wanted(wanted: Wanted, data: Obj, definitions: t.Any) -> Check:
     return check
 
 
-def layout_key(data: Obj, definitions: t.Any) -> str:
-    """Devices with the same answer (the definitions and the entries' names and properties) share one Check."""
-    shape = {'general': [sorted(entry) for entry in _entries(data, 'generalSettings')],
-             'stream': [[entry.get('displayName'), entry.get('streamReferenceId'), sorted(entry)] for entry in _entries(data, 'stream')]}
-    return json.dumps([shape, definitions], default=str)  # one server answers one driver's definitions in one order
+def layout_key(parts: dict[str, list[Obj]], definitions: t.Any) -> bytes:
+    """Devices with the same answer (the definitions and the entries' names and properties) share one Check.
+
+    The key is the pickle of both: exact (order and types kept; one server answers one driver's definitions in one
+    order) and a fraction of the cost of JSON, which took longer than decoding the answer. Pickle writes an object met
+    twice as a reference, so two equal answers whose strings are shared differently would get two keys (one more
+    check, never a wrong one); a decoded answer shares its strings by their text alone.
+    """
+    shape = ([sorted(entry) for entry in parts['generalSettings']],
+             [(entry.get('displayName'), entry.get('streamReferenceId'), sorted(entry)) for entry in parts['stream']])
+    try:
+        return pickle.dumps((shape, definitions), protocol=4)
+    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # not an answer decoded from JSON
+        return json.dumps([shape, definitions], default=str).encode()
 
 
 # ============================================================================================== stream usage
@@ -876,7 +893,7 @@ class DeviceRun(TaskAccount):  # pylint: disable=too-many-instance-attributes
     usage_after: list[dict[str, t.Any]] | None = None
     problems: list[Problem] = dataclasses.field(default_factory=list)
     stream_ids: list[str] = dataclasses.field(default_factory=list)
-    check_key: str = ''
+    check_key: bytes = b''
 
     @property
     def device_id(self) -> str:
@@ -907,7 +924,7 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
         self.unsupported = unsupported
         self.check_mode = check_mode
         self.guard = ServerGoneGuard()
-        self.checks: dict[str, Check] = {}
+        self.checks: dict[bytes, Check] = {}
         self._lock = threading.Lock()
         self.without_definitions = 0
 
@@ -939,14 +956,16 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
 
     def _plan(self, run: DeviceRun) -> None:
         label = f'{self.dtype.label} {describe(run.device)}'
-        body = self.client.get(self.path('settings', run), params=[('definitions', None)], action=f'read the settings of {label}')
-        data = self.client.envelope(body, 'data', 'GET', self.path('settings', run), f'read the settings of {label}')
+        path, action = self.path('settings', run), f'read the settings of {label}'
+        body = self.client.get(path, params=DEFINITIONS, action=action)
+        data = self.client.envelope(body, 'data', 'GET', path, action)
         definitions = body.get('definitions') if isinstance(body, dict) else None
         if not isinstance(definitions, dict):
             definitions = None
             with self._lock:
                 self.without_definitions += 1
-        key = layout_key(data, definitions)
+        parts = _parts(data)
+        key = layout_key(parts, definitions)
         check = self.checks.get(key)
         if check is None:
             check = check_wanted(self.wanted, data, definitions)
@@ -958,9 +977,9 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
         if self.wanted.usage is not None and check.usage_streams is not None:
             usage_data = self.client.get_data(self.path('streams', run), action=f'read the stream usage of {label}')
             usage_current = [entry for entry in usage_data.get('stream') or [] if isinstance(entry, dict)]
-        self._changes(run, data, check)
+        self._changes(run, parts, check)
         if usage_current is not None and check.usage_streams is not None:
-            self._usage(run, data, usage_current, check.usage_streams)
+            self._usage(run, parts, usage_current, check.usage_streams)
         if run.problems and self.unsupported == 'fail':
             run.status = FAILED
             run.error = 'the device does not offer ' + summarize([problem.text() for problem in run.problems])
@@ -977,8 +996,7 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
         else:
             run.status = UNCHANGED
 
-    def _changes(self, run: DeviceRun, data: Obj, check: Check) -> None:
-        parts = {'generalSettings': _entries(data, 'generalSettings'), 'stream': _entries(data, 'stream')}
+    def _changes(self, run: DeviceRun, parts: dict[str, list[Obj]], check: Check) -> None:
         run.stream_ids = [str(entry.get('streamReferenceId', '')) for entry in parts['stream']]
         for target in check.targets:
             entry = parts[target.part][target.entry]
@@ -989,8 +1007,8 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
             run.writes.setdefault(target.part, {}).setdefault(target.entry, {})[target.prop] = value
             run.changes[target.setting] = (current, value)
 
-    def _usage(self, run: DeviceRun, data: Obj, current: list[Obj], resolved: list[tuple[UsageEntry, str, str]]) -> None:
-        labels = {id_key(entry.get('streamReferenceId', '')): _stream_label(entry, index) for index, entry in enumerate(_entries(data, 'stream'))}
+    def _usage(self, run: DeviceRun, parts: dict[str, list[Obj]], current: list[Obj], resolved: list[tuple[UsageEntry, str, str]]) -> None:
+        labels = {id_key(entry.get('streamReferenceId', '')): _stream_label(entry, index) for index, entry in enumerate(parts['stream'])}
         planned, problems = plan_usage(current, resolved)
         if problems:
             run.problems.append(Problem('stream_usage', [usage.stream for usage, _id, _label in resolved], '; '.join(problems), kind='usage'))
@@ -1039,7 +1057,7 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
         if not isinstance(answer, dict):
             return []
         check = self.checks[run.check_key]
-        parts = {'generalSettings': _entries(answer, 'generalSettings'), 'stream': _entries(answer, 'stream')}
+        parts = _parts(answer)
         lost = []
         for target in check.targets:
             if target.setting not in run.changes or target.entry >= len(parts[target.part]):
