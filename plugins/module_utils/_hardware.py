@@ -428,7 +428,8 @@ class Site:
         if wanted is None:
             if len(self.servers) == 1:
                 return self.servers[0]
-            holders = {_parent_id(hw) for hw in self.hardware if host_of(hw.get('address')) == item.address.host}
+            with self._lock:
+                holders = {_parent_id(hw) for hw in self._index().get(item.address.host, [])}
             if len(holders) == 1:
                 return self.server_by_id(holders.pop()) or self.servers[0]
             names = ', '.join(sorted(show(str(server.get('name', ''))) for server in self.servers))
@@ -459,23 +460,49 @@ class Site:
         return str(server.get('name', ident)) if server else ident
 
     # hardware
+    def _index(self) -> dict[str, list[Obj]]:
+        """The hardware by host, built at the first lookup and kept up to date by remember and forget (the lock held): a
+        fleet's lookups are dictionary accesses, not one scan of the site's hardware per item and lookup."""
+        if getattr(self, '_by_host', None) is None:
+            self._by_host: dict[str, list[Obj]] = {}
+            self._host_by_id: dict[str, str] = {}
+            for hw in self.hardware:
+                self._index_add(hw)
+        return self._by_host
+
+    def _index_add(self, hardware: Obj) -> None:
+        host = host_of(hardware.get('address'))
+        self._by_host.setdefault(host, []).append(hardware)
+        self._host_by_id[object_id(hardware)] = host
+
+    def _index_drop(self, ident: str) -> None:
+        if getattr(self, '_by_host', None) is None:
+            return
+        host = self._host_by_id.pop(ident, None)
+        if host is not None:
+            self._by_host[host] = [hw for hw in self._by_host.get(host, []) if object_id(hw) != ident]
+
     def on_server(self, server_id: str, host: str) -> list[Obj]:
         with self._lock:
-            return [hw for hw in self.hardware if _parent_id(hw) == server_id and host_of(hw.get('address')) == host]
+            return [hw for hw in self._index().get(host, []) if _parent_id(hw) == server_id]
 
     def elsewhere(self, server_id: str, host: str) -> list[Obj]:
         with self._lock:
-            return [hw for hw in self.hardware if _parent_id(hw) != server_id and host_of(hw.get('address')) == host]
+            return [hw for hw in self._index().get(host, []) if _parent_id(hw) != server_id]
 
     def remember(self, hardware: Obj) -> None:
         with self._lock:
             ident = object_id(hardware)
             self.hardware = [hw for hw in self.hardware if object_id(hw) != ident] + [hardware]
+            if getattr(self, '_by_host', None) is not None:
+                self._index_drop(ident)
+                self._index_add(hardware)
 
     def forget(self, hardware: Obj) -> None:
         with self._lock:
             ident = object_id(hardware)
             self.hardware = [hw for hw in self.hardware if object_id(hw) != ident]
+            self._index_drop(ident)
 
     # drivers
     def drivers(self, server_id: str) -> list[Obj]:
