@@ -6,7 +6,7 @@
 * a lost answer to AddHardware never adds the hardware twice (the camera network shows one hardware at the address), and
   the task whose answer was lost is cleaned up like every other;
 * a failure after the add leaves what the next run completes: the hardware enabled and named, its camera enabled and named
-  (that run changes something), and the run after it changes nothing;
+  (that run changes what the failed one left undone), and the run after it changes nothing;
 * check mode on adds, updates, removals, a replacement and a move sends no POST, PUT, PATCH or DELETE and starts no task
   (the simulator's request log), and reports per hardware what would be done, which is what applying then does.
 
