@@ -528,6 +528,8 @@ class Site:
             if not found:
                 found = [driver for driver in drivers
                          if wanted.lower() in (str(driver.get('name', '')).lower(), str(driver.get('displayName', '')).lower())]
+            if not found:
+                found = [driver for driver in drivers if str(driver.get('groupName', '')).lower() == wanted.lower()]
         if len(found) == 1:
             return found[0]
         server = show(self.server_name(server_id))
@@ -1122,6 +1124,9 @@ def manage_hardware(module: t.Any) -> Obj:
     items, tolerance = check_params(params)
     for item in items:
         module.add_secret(item.password)
+    if not items:
+        module.warn('items is empty: nothing was read or changed')
+        return dict(changed=False, hardware=[], totals=_totals([]), duration=0.0, msg='0 hardware: items is empty')
     started = time.monotonic()
     client = module.client
     workers = params['concurrency']

@@ -69,7 +69,7 @@ options:
     version_added: 0.2.0
   driver:
     description:
-      - The hardware driver, by number (V(10)) or name, as listed by
+      - The hardware driver, by number (V(10)), name, or driver group (V(Hanwha)) when the group has one driver, as listed by
         C(GET /recordingServers/<id>/hardwareDrivers) (M(milestone.xprotect.resource_info) with
         C(type=hardwareDrivers)).
       - Left out, the recording server detects it when the hardware is added.
