@@ -160,7 +160,7 @@ def test_each_kind_of_bad_device_is_named_and_tolerated_failures_leave_the_rest_
         {'address': '192.0.2.15', 'driver': 'Bosch IP cameras'},                       # switched off
         {'address': '192.0.2.13'},                                                     # Hanwha: not the factory password
         {'address': '192.0.2.14', 'driver': 10, 'username': onvif['userName'], 'password': onvif['password']},  # speaks ONVIF only
-        {'address': '192.0.2.11'},                                                     # fine
+        {'address': '192.0.2.11', 'driver': 'axis'},                                   # fine: a driver group with one driver
     ]
     common = {'recording_server': 'XPRS01', 'hardware_username': 'root', 'hardware_password': 'pass'}
     run = run_playbook(sim, play(
@@ -171,6 +171,7 @@ def test_each_kind_of_bad_device_is_named_and_tolerated_failures_leave_the_rest_
              **common),
         task('elsewhere', address='192.0.2.11', recording_server='XPRS02', ignore_errors=True),
         task('absent and never there', address='192.0.2.99', state='absent', recording_server='XPRS01'),
+        task('nothing', items=[]),
     ))
     tolerated = outcome(run, 'tolerated')
     entries = by_host(tolerated)
@@ -195,6 +196,8 @@ def test_each_kind_of_bad_device_is_named_and_tolerated_failures_leave_the_rest_
     assert 'has no cameras channel 4 (it has channels 0)' in channel['msg']
     elsewhere = outcome(run, 'elsewhere', 'failed')
     assert 'is on recording server "XPRS01", not "XPRS02": set move: true' in elsewhere['msg']
+    nothing = outcome(run, 'nothing')
+    assert not nothing['changed'] and nothing['hardware'] == [] and nothing['warnings'] == ['items is empty: nothing was read or changed']
     absent = outcome(run, 'absent and never there')
     assert not absent['changed'] and absent['hardware'][0]['status'] == 'unchanged'
 
