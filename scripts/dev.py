@@ -276,6 +276,12 @@ def test_environment(bindir: str, collections_root: str) -> dict:
     # hypothesis keeps a cache of constants; keep it out of the checkout (and of the built collection)
     env['HYPOTHESIS_STORAGE_DIRECTORY'] = os.path.join(BUILD, 'hypothesis')
     env.pop('PYTHONPATH', None)
+    # A test run starts hundreds of short-lived Python processes (simulators, ansible-playbook, pytest-xdist workers):
+    # they compile the simulator, the collection's plugins and the tests (pytest's assertion rewriting) once, into a
+    # bytecode cache outside the checkout, instead of every time (PYTHONDONTWRITEBYTECODE, set in some shells and CI
+    # images, would make each process compile everything again).
+    env.pop('PYTHONDONTWRITEBYTECODE', None)
+    env['PYTHONPYCACHEPREFIX'] = os.path.join(BUILD, 'pycache')
     return env
 
 
