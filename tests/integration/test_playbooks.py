@@ -9,6 +9,7 @@ import json
 import os
 
 import pytest
+import yaml
 
 from harness import ROOT, run_playbook
 
@@ -132,41 +133,63 @@ def test_fleet_reset_fails_beyond_the_tolerance_with_an_account(simulator):
     assert within.rc == 0, within.explain()
 
 
-@pytest.mark.parametrize('role_vars, message', [
-    ('ptz_preset_reset_preset: Home', 'Select cameras with ptz_preset_reset_cameras'),
-    ('ptz_preset_reset_camera_group: PTZ cameras', 'give ptz_preset_reset_preset for the default_preset job'),
-    ('ptz_preset_reset_job: reboot\n        ptz_preset_reset_camera_group: PTZ cameras',
-     'value of ptz_preset_reset_job must be one of: default_preset, refresh_from_devices, got: reboot'),
-    ('ptz_preset_reset_cameras: [No such camera]\n        ptz_preset_reset_job: refresh_from_devices',
-     'Not PTZ cameras (unknown, not PTZ, or misspelled; names are case-sensitive): No such camera'),
-])
-def test_fleet_reset_rejects_bad_input_before_invoking_anything(simulator, role_vars, message):
-    run = run_playbook(simulator, f'''
-- hosts: localhost
-  gather_facts: false
-  roles:
-    - role: milestone.xprotect.ptz_preset_reset
-      vars:
-        {role_vars}
-''')
-    assert run.rc != 0
+#: Bad input of the roles, one inventory host per case: one ansible-playbook run per role gives each case its own failure.
+BAD_INPUT = {
+    'ptz_preset_reset': {
+        'preset only': ({'ptz_preset_reset_preset': 'Home'}, 'Select cameras with ptz_preset_reset_cameras'),
+        'group only': ({'ptz_preset_reset_camera_group': 'PTZ cameras'}, 'give ptz_preset_reset_preset for the default_preset job'),
+        'unknown job': ({'ptz_preset_reset_job': 'reboot', 'ptz_preset_reset_camera_group': 'PTZ cameras'},
+                        'value of ptz_preset_reset_job must be one of: default_preset, refresh_from_devices, got: reboot'),
+        'unknown camera': ({'ptz_preset_reset_cameras': ['No such camera'], 'ptz_preset_reset_job': 'refresh_from_devices'},
+                           'Not PTZ cameras (unknown, not PTZ, or misspelled; names are case-sensitive): No such camera'),
+    },
+    'user_defined_events': {
+        'unknown state': ({'user_defined_events_list': ['A'], 'user_defined_events_state': 'gone'},
+                          'value of user_defined_events_state must be one of: present, absent, got: gone'),
+        # misspelled: the role's variable is user_defined_events_list
+        'list misspelled': ({'user_defined_events': ['Door forced'], 'user_defined_events_purge': True}, 'missing required arguments'),
+    },
+}
+
+
+@pytest.fixture(scope='module', name='bad_input_runs')
+def bad_input_runs_fixture(simulator_session, tmp_path_factory):
+    """Each role of BAD_INPUT run once on one host per case, with the simulator's counters right after the run."""
+    runs = {}
+    for role, cases in BAD_INPUT.items():
+        simulator_session.reset()
+        inventory = tmp_path_factory.mktemp('bad-input') / 'hosts.yml'
+        hosts = {case: dict(role_vars, ansible_connection='local') for case, (role_vars, _message) in cases.items()}
+        inventory.write_text(yaml.safe_dump({'all': {'hosts': hosts}}), encoding='utf-8')
+        run = run_playbook(simulator_session, [{'hosts': 'all', 'gather_facts': False, 'roles': [f'milestone.xprotect.{role}']}],
+                           inventory=str(inventory))
+        runs[role] = run, simulator_session.stats()
+    return runs
+
+
+def bad_input_failure(runs, role, case):
+    """The run of ``role`` and the message its host ``case`` failed with (the case's own failure, not another host's)."""
+    run, stats = runs[role]
+    failed = [record for record in run.results if record['host'] == case and record['status'] == 'failed']
+    assert run.rc != 0 and len(failed) == 1, run.explain()
+    message = str(failed[0]['result'].get('msg', '')) + ' ' + ' '.join(map(str, failed[0]['result'].get('argument_errors', [])))
+    return run, stats, ' '.join(message.split())
+
+
+@pytest.mark.parametrize('case', list(BAD_INPUT['ptz_preset_reset']))
+def test_fleet_reset_rejects_bad_input_before_invoking_anything(bad_input_runs, case):
+    run, stats, failure = bad_input_failure(bad_input_runs, 'ptz_preset_reset', case)
+    message = BAD_INPUT['ptz_preset_reset'][case][1]
+    assert message in failure, (failure, run.explain())
     assert message in run.output, run.explain()
-    assert simulator.stats()['requests']['POST'] == 0
+    assert stats['requests']['POST'] == 0
 
 
-def test_events_role_validates_its_input(simulator):
-    run = run_playbook(simulator, '''
-- hosts: localhost
-  gather_facts: false
-  roles:
-    - role: milestone.xprotect.user_defined_events
-      vars:
-        user_defined_events_list: [A]
-        user_defined_events_state: gone
-''')
-    assert run.rc != 0
-    assert 'value of user_defined_events_state must be one of: present, absent, got: gone' in run.output, run.explain()
-    assert simulator.stats()['token_grants'] == 0
+def test_events_role_validates_its_input(bad_input_runs):
+    run, stats, failure = bad_input_failure(bad_input_runs, 'user_defined_events', 'unknown state')
+    assert BAD_INPUT['user_defined_events']['unknown state'][1] in failure and BAD_INPUT['user_defined_events']['unknown state'][1] in run.output, \
+        run.explain()
+    assert stats['token_grants'] == 0
 
 
 def test_events_role_in_check_mode_writes_nothing(simulator):
@@ -195,19 +218,11 @@ def test_camera_report_playbook_writes_both_reports(simulator, tmp_path):
     assert simulator.stats()['requests']['POST'] == 0
 
 
-def test_events_role_requires_the_list_so_a_typo_cannot_purge_everything(simulator):
-    run = run_playbook(simulator, '''
-- hosts: localhost
-  gather_facts: false
-  roles:
-    - role: milestone.xprotect.user_defined_events
-      vars:
-        user_defined_events: [Door forced]   # misspelled: the role's variable is user_defined_events_list
-        user_defined_events_purge: true
-''')
-    assert run.rc != 0
+def test_events_role_requires_the_list_so_a_typo_cannot_purge_everything(bad_input_runs):
+    run, stats, failure = bad_input_failure(bad_input_runs, 'user_defined_events', 'list misspelled')
+    assert 'user_defined_events_list' in failure and 'missing required arguments' in failure, run.explain()
     assert 'user_defined_events_list' in run.output and 'missing required arguments' in run.output, run.explain()
-    assert simulator.stats()['token_grants'] == 0
+    assert stats['token_grants'] == 0
 
 
 def test_fleet_reset_matches_ids_in_any_case(simulator):
