@@ -88,6 +88,11 @@ FLEET_PLAY = '''
 '''
 
 
+#: How often the fleet tests' watchers read the simulator's counters (each read is an HTTPS request): a batch, and a
+#: camera's two tasks, take a second or more (the role polls every second), so the fault still lands where it must.
+WATCH_INTERVAL = 0.05
+
+
 def fleet_play(**role_vars):
     return FLEET_PLAY % '\n'.join(f'        {name}: {json.dumps(value)}' for name, value in role_vars.items())
 
@@ -121,7 +126,7 @@ def test_fleet_reset_adds_up_the_batches_that_ran_when_the_server_goes_away(simu
             if sim.stats()['token_grants'] >= 3:
                 sim.faults(reset_next=1000, match={'path': 'connect/token'})
                 return
-            time.sleep(0.005)
+            time.sleep(WATCH_INTERVAL)
 
     watcher = threading.Thread(target=cut_off_after_the_second_batch_logged_in, daemon=True)
     watcher.start()
@@ -167,7 +172,7 @@ def test_fleet_reset_accounts_for_a_batch_the_server_left_mid_way(simulator_fact
             if sim.stats()['paths'].get('POST /api/rest/v1/tasks/{id}', 0) >= 4:  # two cleanups per camera
                 sim.faults(reset_next=100000)
                 return
-            time.sleep(0.005)
+            time.sleep(WATCH_INTERVAL)
 
     watcher = threading.Thread(target=drop_everything_after_two_cameras, daemon=True)
     watcher.start()
@@ -364,7 +369,16 @@ def clean_env(home):
     return env
 
 
-def test_readme_commands_install_the_checkout_and_ansible_doc_finds_it(tmp_path):
+@pytest.fixture(scope='module', name='checkout_install')
+def checkout_install_fixture(tmp_path_factory):
+    """The README's checkout-install block, run once in a fresh home: (home, what the block printed and returned)."""
+    home = tmp_path_factory.mktemp('home')
+    script = this_venv(readme_block('checkout-install'))
+    done = subprocess.run(['bash', '-euc', script], cwd=ROOT, env=clean_env(home), capture_output=True, text=True, timeout=300, check=False)
+    return home, done
+
+
+def test_readme_commands_install_the_checkout_and_ansible_doc_finds_it(tmp_path, checkout_install):
     env = clean_env(tmp_path)
     bindir = os.path.dirname(sys.executable)
     # The symptom the README describes, from a fresh clone.
@@ -377,19 +391,17 @@ def test_readme_commands_install_the_checkout_and_ansible_doc_finds_it(tmp_path)
                             capture_output=True, text=True, timeout=120, check=False)
     assert 'was not found' in plural.stdout + plural.stderr
 
-    script = this_venv(readme_block('checkout-install'))
-    done = subprocess.run(['bash', '-euc', script], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)
+    home, done = checkout_install
     assert done.returncode == 0, done.stdout + done.stderr
     assert 'MODULE milestone.xprotect.ptz_task' in ' '.join(done.stdout.split()), done.stdout[:2000]
     assert 'DefaultPtzPreset' in done.stdout
-    assert (tmp_path / 'xprotect-collections' / 'ansible_collections' / 'milestone' / 'xprotect' / 'MANIFEST.json').exists()
+    assert (home / 'xprotect-collections' / 'ansible_collections' / 'milestone' / 'xprotect' / 'MANIFEST.json').exists()
 
 
-def test_readme_commands_start_the_simulator_and_run_ones_own_playbook(tmp_path):
-    env = clean_env(tmp_path)
-    install = this_venv(readme_block('checkout-install'))
-    assert subprocess.run(['bash', '-euc', install], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
-                          check=False).returncode == 0
+def test_readme_commands_start_the_simulator_and_run_ones_own_playbook(tmp_path, checkout_install):
+    home, install = checkout_install
+    assert install.returncode == 0, install.stdout + install.stderr
+    env = clean_env(home)
     with socket.socket() as probe:  # a free port instead of 8080, which may be taken here
         probe.bind(('127.0.0.1', 0))
         port = str(probe.getsockname()[1])
@@ -413,7 +425,7 @@ def test_readme_commands_start_the_simulator_and_run_ones_own_playbook(tmp_path)
         assert server.stdout.readline().strip() == f'listening on http://127.0.0.1:{port}'
         login = this_venv(readme_block('simulator-login')).replace('127.0.0.1:8080', f'127.0.0.1:{port}')
         script = (f'export PATH="{os.path.dirname(sys.executable)}:$PATH"\n'
-                  f'export ANSIBLE_COLLECTIONS_PATH="{tmp_path}/xprotect-collections"\n' + login)
+                  f'export ANSIBLE_COLLECTIONS_PATH="{home}/xprotect-collections"\n' + login)
         run = subprocess.run(['bash', '-euc', script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300,
                              check=False)
     finally:
@@ -425,11 +437,11 @@ def test_readme_commands_start_the_simulator_and_run_ones_own_playbook(tmp_path)
 
 # ------------------------------------------------------------------ the inventory plugin's file name rule
 
-def test_the_inventory_file_name_rule_comes_first_in_the_plugin_doc_and_the_guide(tmp_path):
-    env = clean_env(tmp_path)
-    assert subprocess.run(['bash', '-euc', this_venv(readme_block('checkout-install'))], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=300, check=False).returncode == 0
-    env['ANSIBLE_COLLECTIONS_PATH'] = str(tmp_path / 'xprotect-collections')
+def test_the_inventory_file_name_rule_comes_first_in_the_plugin_doc_and_the_guide(tmp_path, checkout_install):
+    home, install = checkout_install
+    assert install.returncode == 0, install.stdout + install.stderr
+    env = clean_env(home)
+    env['ANSIBLE_COLLECTIONS_PATH'] = str(home / 'xprotect-collections')
     shown = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-doc'), '-t', 'inventory', '--json',
                             'milestone.xprotect.cameras'], cwd=tmp_path, env=env, capture_output=True, text=True,
                            timeout=120, check=True)
