@@ -98,18 +98,44 @@ def test_every_camera_of_a_5000_camera_site_and_disabled_ones_only_when_asked(bi
     assert stats['requests']['POST'] == 0
 
 
-def test_name_patterns_and_exact_names(big_site):
+MISSING_ID = '0a1b2c3d-0000-4000-8000-00000000abcd'
+
+
+@pytest.fixture(scope='module')
+def big_site_reads(big_site: SimulatorProcess) -> tuple[t.Any, dict[str, t.Any]]:
+    """The read-only tasks of the tests below, in one playbook run on the big site: (the run, what the tasks were given)."""
     everything = api_array(big_site, '/cameras?disabled')
-    enabled = [camera for camera in everything if camera['enabled']]
-    exact = enabled[1234]['name']
+    given = {'everything': everything, 'exact': [camera for camera in everything if camera['enabled']][1234]['name'],
+             'lobby_north': group_named(big_site, 'Lobby North'), 'known': everything[7]}
     run = run_playbook(big_site, play(
+        # names and patterns
         info('parking', name='Parking*'),
         info('ptz', name='*PTZ', include_disabled=True),
         info('single', name='Lobby ????'),
-        info('exact', name=exact),
+        info('exact', name=given['exact']),
         info('nothing', name='Nowhere*'),
+        # camera groups
+        info('ptz group', camera_group='PTZ cameras'),
+        info('lobby', camera_group='Lobby', include_disabled=True),
+        info('north by id', camera_group=given['lobby_north']['id']),
+        info('north ptz', camera_group='Lobby North', ptz_only=True),
+        info('unknown group', ignore_errors=True, camera_group='Lobby Nort'),
+        # presets and tasks, in check mode
+        dict(info('reception', camera_group='Reception', include=['ptz_presets', 'ptz_tasks']), check_mode=True),
+        # ids
+        info('missing', ignore_errors=True, id=MISSING_ID),
+        info('known', id=given['known']['id'].upper()),
+        # a group of PTZ and fixed cameras, a few dozen, each with every field (a fixed camera's lists are empty)
+        info('doc', camera_group='Reception', include=['ptz_presets', 'ptz_tasks']),
     ))
-    assert run.rc == 0, run.explain()
+    return run, given
+
+
+def test_name_patterns_and_exact_names(big_site_reads):
+    run, given = big_site_reads
+    everything = given['everything']
+    enabled = [camera for camera in everything if camera['enabled']]
+    exact = given['exact']
     expected = {
         'parking': [camera for camera in enabled if fnmatch.fnmatchcase(camera['name'], 'Parking*')],
         'ptz': [camera for camera in everything if camera['name'].endswith(' PTZ')],
@@ -118,23 +144,18 @@ def test_name_patterns_and_exact_names(big_site):
     }
     for task, cameras in expected.items():
         assert cameras, f'the seed data should have cameras for {task}'
+        assert run.records(task)[-1]['status'] == 'ok', (task, run.explain())
         assert ids(run.result(task)['cameras']) == ids(cameras), task
     assert all(camera['ptzEnabled'] for camera in run.result('ptz')['cameras'])
     assert len(run.result('exact')['cameras']) == 1
     assert run.result('nothing')['cameras'] == [] and run.records('nothing')[-1]['status'] == 'ok'
 
 
-def test_camera_groups_by_name_and_id_include_subgroups(big_site):
+def test_camera_groups_by_name_and_id_include_subgroups(big_site, big_site_reads):
+    run, given = big_site_reads
     ptz_group = group_named(big_site, 'PTZ cameras')
     lobby = group_named(big_site, 'Lobby')
-    lobby_north = group_named(big_site, 'Lobby North')
-    run = run_playbook(big_site, play(
-        info('ptz group', camera_group='PTZ cameras'),
-        info('lobby', camera_group='Lobby', include_disabled=True),
-        info('north by id', camera_group=lobby_north['id']),
-        info('north ptz', camera_group='Lobby North', ptz_only=True),
-        info('unknown group', ignore_errors=True, camera_group='Lobby Nort'),
-    ))
+    lobby_north = given['lobby_north']
     assert ids(run.result('ptz group')['cameras']) == group_members(big_site, ptz_group)
     assert ids(run.result('lobby')['cameras']) == group_members(big_site, lobby, '?disabled')
     north = group_members(big_site, lobby_north)
@@ -146,9 +167,9 @@ def test_camera_groups_by_name_and_id_include_subgroups(big_site):
     assert 'the top-level groups are: Cafeteria, Entrance, ' in failed['msg']
 
 
-def test_ptz_presets_and_tasks_are_included(big_site):
-    run = run_playbook(big_site, play(info('reception', camera_group='Reception', include=['ptz_presets', 'ptz_tasks'])), check=True)
-    assert run.rc == 0, run.explain()
+def test_ptz_presets_and_tasks_are_included(big_site, big_site_reads):
+    run, _given = big_site_reads
+    assert run.records('reception')[-1]['status'] == 'ok', run.explain()
     cameras = run.result('reception')['cameras']
     ptz = [camera for camera in cameras if camera['ptzEnabled']]
     assert ptz and len(ptz) < len(cameras), 'the group should mix PTZ and fixed cameras'
@@ -160,27 +181,24 @@ def test_ptz_presets_and_tasks_are_included(big_site):
             assert camera['ptz_presets'] == [] and camera['ptz_tasks'] == []
 
 
-def test_an_unknown_id_fails_naming_it_and_a_known_one_is_found(big_site):
-    known = api_array(big_site, '/cameras?disabled')[7]
-    missing = '0a1b2c3d-0000-4000-8000-00000000abcd'
-    run = run_playbook(big_site, play(info('missing', ignore_errors=True, id=missing), info('known', id=known['id'].upper())))
+def test_an_unknown_id_fails_naming_it_and_a_known_one_is_found(big_site_reads):
+    run, given = big_site_reads
     failed = failed_result(run, 'missing')
-    assert failed['msg'] == f'Could not find the camera: no camera has the id {missing}.'
-    assert [camera['id'] for camera in run.result('known')['cameras']] == [known['id']]
+    assert failed['msg'] == f'Could not find the camera: no camera has the id {MISSING_ID}.'
+    assert [camera['id'] for camera in run.result('known')['cameras']] == [given['known']['id']]
 
 
 def documented_keys(spec: dict[str, t.Any]) -> set[str]:
     return set(spec['contains'])
 
 
-def test_the_documented_return_matches_a_real_result(big_site):
+def test_the_documented_return_matches_a_real_result(big_site_reads):
+    run, _given = big_site_reads
     with open(os.path.join(ROOT, 'plugins', 'modules', 'camera_info.py'), encoding='utf-8') as handle:
         source = handle.read()
     namespace: dict[str, t.Any] = {}
     exec(compile(source.split('\nfrom ansible_collections', 1)[0], 'camera_info.py', 'exec'), namespace)  # pylint: disable=exec-used
     returns = yaml.safe_load(namespace['RETURN'])
-    # A group of PTZ and fixed cameras: a few dozen cameras, each with every field (a fixed camera's lists are empty).
-    run = run_playbook(big_site, play(info('doc', camera_group='Reception', include=['ptz_presets', 'ptz_tasks'])))
     result = run.result('doc')
     assert set(returns) == set(result) - {'changed', 'failed', 'invocation', '_ansible_no_log'}
     camera_spec = returns['cameras']['contains']
