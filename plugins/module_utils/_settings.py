@@ -34,8 +34,8 @@ import dataclasses
 import difflib
 import fnmatch
 import json
+import marshal
 import math
-import pickle
 import threading
 import time
 import typing as t
@@ -790,16 +790,15 @@ def check_wanted(wanted: Wanted, data: Obj, definitions: t.Any) -> Check:
 def layout_key(parts: dict[str, list[Obj]], definitions: t.Any) -> bytes:
     """Devices with the same answer (the definitions and the entries' names and properties) share one Check.
 
-    The key is the pickle of both: exact (order and types kept; one server answers one driver's definitions in one
-    order) and a fraction of the cost of JSON, which took longer than decoding the answer. Pickle writes an object met
-    twice as a reference, so two equal answers whose strings are shared differently would get two keys (one more
-    check, never a wrong one); a decoded answer shares its strings by their text alone.
+    The key is the answer's layout and definitions in marshal's version 2 format, a pure function of the values, their
+    types and order (no references, no interning), written at a fraction of the cost of JSON, which took longer than
+    decoding the answer; one server answers one driver's definitions in one order.
     """
     shape = ([sorted(entry) for entry in parts['generalSettings']],
              [(entry.get('displayName'), entry.get('streamReferenceId'), sorted(entry)) for entry in parts['stream']])
     try:
-        return pickle.dumps((shape, definitions), protocol=4)
-    except (pickle.PicklingError, TypeError, AttributeError, RecursionError):  # not an answer decoded from JSON
+        return marshal.dumps((shape, definitions), 2)
+    except ValueError:  # not an answer decoded from JSON
         return json.dumps([shape, definitions], default=str).encode()
 
 
