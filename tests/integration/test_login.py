@@ -24,7 +24,7 @@ RECIPE = '''
         mode: "0600"
       no_log: true
 
-    - name: Twenty tasks with one token
+    - name: Tasks of both modules with one token
       module_defaults:
         group/milestone.xprotect.api_gateway:
           access_token: "{{ xprotect_login.access_token }}"
@@ -35,21 +35,25 @@ RECIPE = '''
 '''
 
 
-def twenty_tasks():
+#: Read tasks in the play, alternately camera_info and user_defined_event_info: each one more module run with the token.
+READS = 6
+
+
+def read_tasks():
     lines = []
-    for index in range(20):
+    for index in range(READS):
         module = 'milestone.xprotect.user_defined_event_info' if index % 2 else 'milestone.xprotect.camera_info'
         lines.append(f'        - name: read {index}\n          {module}:\n')
     return ''.join(lines)
 
 
-def test_twenty_tasks_after_one_login_make_one_token_request(simulator, tmp_path):
+def test_the_tasks_after_one_login_make_one_token_request(simulator, tmp_path):
     token_file = tmp_path / 'token'
-    run = run_playbook(simulator, RECIPE % twenty_tasks(), extra_vars={'token_file': str(token_file)}, verbosity=4)
+    run = run_playbook(simulator, RECIPE % read_tasks(), extra_vars={'token_file': str(token_file)}, verbosity=4)
     assert run.rc == 0, run.explain()
     stats = simulator.stats()
     assert stats['token_grants'] == 1, stats
-    assert len([r for r in run.results if r['task'].startswith('read ')]) == 20
+    assert len([r for r in run.results if r['task'].startswith('read ')]) == READS
     token = token_file.read_text(encoding='utf-8')
     assert len(token) > 20
     assert token not in run.output, 'the access token must never be printed, even with -vvvv'
