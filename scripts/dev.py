@@ -24,6 +24,7 @@ import dataclasses
 import glob
 import hashlib
 import os
+import queue
 import shutil
 import subprocess
 import sys
@@ -358,14 +359,18 @@ def command_test(args: argparse.Namespace) -> None:
 
 
 #: The whole matrix in two lanes that run side by side: the primary profile's integration tests (which mostly wait on
-#: playbook processes, the simulators' latency and task times), and everything else one after another.
-#: Lane two also takes the slowest single-process integration files, so that both lanes end at about the same time.
-LANE_TWO_FILES = ('tests/integration/test_bench_smoke.py', 'tests/integration/test_ansible_runner.py')
+#: playbook processes, the simulators' latency and task times), and the other suites one after another. The steps of
+#: SHARED_STEPS (longest first) go to whichever lane is done with its own steps first, so that both lanes end at about the
+#: same time however the machine's load, or a new test file, shifts the work between them.
+SINGLE_PROCESS_FILES = ('tests/integration/test_bench_smoke.py', 'tests/integration/test_ansible_runner.py')
 LANE_ONE: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ('core2.19', 'integration', tuple('--ignore=' + path for path in LANE_TWO_FILES)),)
+    ('core2.19', 'integration', tuple('--ignore=' + path for path in SINGLE_PROCESS_FILES)),)
 LANE_TWO: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ('core2.19', 'sanity,pytest-units,ecosystem', ()), ('core2.21', 'sanity,pytest-units,integration', ()),
-    ('core2.16', 'sanity,units,integration', ()), ('core2.19', 'integration', LANE_TWO_FILES))
+    ('core2.19', 'sanity,pytest-units,ecosystem', ()), ('core2.21', 'sanity,pytest-units', ()), ('core2.16', 'sanity,units', ()))
+#: A file of one test runs without pytest-xdist workers (-n 0): they would only start, collect and wait.
+SHARED_STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ('core2.21', 'integration', ()), ('core2.19', 'integration', ('-n', '0', SINGLE_PROCESS_FILES[0])),
+    ('core2.16', 'integration', ()), ('core2.19', 'integration', ('-n', '0', SINGLE_PROCESS_FILES[1])))
 
 
 def test_in_two_lanes() -> None:
@@ -379,35 +384,49 @@ def test_in_two_lanes() -> None:
         for future in [pool.submit(job) for job in jobs]:
             future.result()
     log(f'environments ready in {time.monotonic() - started:.0f} s; running the two test lanes')
+    lanes_started = time.monotonic()
     script = os.path.abspath(__file__)
     os.makedirs(os.path.join(ROOT, 'tests', 'output'), exist_ok=True)
     lane_two_log = os.path.join(ROOT, 'tests', 'output', 'test-lane-two.log')
     env = dict(os.environ, XPROTECT_TEST_SERIAL='1')
     # lane two stages its copies elsewhere: both lanes have a core2.19 copy
     env_two = dict(env, XPROTECT_BUILD_DIR=BUILD + '-lane-two')
+    shared = queue.SimpleQueue()
+    for step in SHARED_STEPS:
+        shared.put(step)
 
-    def lane(steps: tuple[tuple[str, str, tuple[str, ...]], ...], lane_env: dict[str, str], output: t.Any) -> list[tuple[str, int, float]]:
+    def next_shared() -> tuple[str, str, tuple[str, ...]] | None:
+        try:
+            return shared.get_nowait()
+        except queue.Empty:
+            return None
+
+    def lane(name: str, steps: tuple[tuple[str, str, tuple[str, ...]], ...], lane_env: dict[str, str],
+             output: t.Any) -> list[tuple[str, int, float, float]]:
         outcomes = []
-        for profile, only, pytest_args in steps:
+        own = iter(steps)
+        while (step := next(own, None) or next_shared()) is not None:
+            profile, only, pytest_args = step
             begin = time.monotonic()
             command = [sys.executable, script, 'test', '--profile', profile, '--only', only] + (['--', *pytest_args] if pytest_args else [])
             code = subprocess.run(command, cwd=ROOT, env=lane_env, stdout=output, stderr=subprocess.STDOUT if output is not None else None,
                                   check=False).returncode
-            what = f'{profile} {only}' + (f" ({' '.join(pytest_args)})" if pytest_args else '')
-            outcomes.append((what, code, time.monotonic() - begin))
+            what = f'{name}: {profile} {only}' + (f" ({' '.join(pytest_args)})" if pytest_args else '')
+            outcomes.append((what, code, time.monotonic() - begin, time.monotonic() - lanes_started))
         return outcomes
 
     with open(lane_two_log, 'w', encoding='utf-8') as handle:
         with concurrent.futures.ThreadPoolExecutor(max_workers=2) as pool:
-            two = pool.submit(lane, LANE_TWO, env_two, handle)
-            one = pool.submit(lane, LANE_ONE, env, None)
+            two = pool.submit(lane, 'lane two', LANE_TWO, env_two, handle)
+            one = pool.submit(lane, 'lane one', LANE_ONE, env, None)
             outcomes = one.result() + two.result()
     with open(lane_two_log, encoding='utf-8') as handle:
         sys.stdout.write(handle.read())
     sys.stdout.flush()
-    report = '\n'.join(f'{name:45} {"passed" if code == 0 else "FAILED":7} {seconds:7.1f} s' for name, code, seconds in outcomes)
+    report = '\n'.join(f'{name:60} {"passed" if code == 0 else "FAILED":7} {seconds:7.1f} s  (ends at {ended:4.0f} s)'
+                       for name, code, seconds, ended in outcomes)
     log(f'test lanes ({time.monotonic() - started:.0f} s in all, environments included):\n{report}')
-    failed = [name for name, code, _seconds in outcomes if code != 0]
+    failed = [name for name, code, _seconds, _ended in outcomes if code != 0]
     if failed:
         raise SystemExit(f'error: test suites failed: {", ".join(failed)} (lane two\'s output is in {os.path.relpath(lane_two_log, ROOT)})')
 
