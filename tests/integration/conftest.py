@@ -137,10 +137,13 @@ def client(simulator: SimulatorProcess, sim_client: Callable[..., SimClient]) ->
     return sim_client(simulator)
 
 
-#: The longest test files, measured: started first, so that the workers do not wait on one of them at the end.
-LONGEST_FIRST = ("test_reliability_faults_slow.py", "test_resource_every_type.py", "test_bench_smoke.py", "test_ptz_task.py",
-                 "test_first_use.py", "test_reliability_secrets.py", "test_reliability_faults.py", "test_ansible_runner.py",
-                 "test_simulator_task_effects.py", "test_camera_info.py", "test_inventory.py", "test_playbooks.py")
+#: The longest test files (wall time of each file alone), measured: started first, so that the workers do not wait on one
+#: of them at the end.
+LONGEST_FIRST = ("test_user_defined_events.py", "test_reliability_faults.py", "test_ptz_task.py", "test_reliability_secrets.py",
+                 "test_reliability_faults_slow.py", "test_task.py", "test_first_use.py", "test_resource.py", "test_access.py",
+                 "test_playbooks.py", "test_site_as_code.py", "test_bench_smoke.py", "test_camera_info.py", "test_ansible_runner.py",
+                 "test_reliability_faults_playbook.py", "test_device_settings.py", "test_reliability_load.py", "test_hardware.py",
+                 "test_events_api.py", "test_inventory.py", "test_rulebook.py")
 
 
 def pytest_collection_modifyitems(items: list[Any]) -> None:
