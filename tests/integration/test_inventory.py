@@ -169,14 +169,16 @@ def test_a_play_on_the_ptz_group_runs_per_host_and_the_login_once_recipe(simulat
     assert len(hosts) >= 4
     simulator.reset(stats_only=True)
 
-    run = run_playbook(simulator, PER_HOST_PLAY, inventory=source, args=['--forks', '5'])
+    # four hosts of the group (one module run each, as on the others), in one round of forks
+    per_host = sorted(hosts)[-4:]
+    run = run_playbook(simulator, PER_HOST_PLAY, inventory=source, args=['--forks', '5', '--limit', ','.join(per_host)])
     assert run.rc == 0, run.explain()
     records = run.records('Import device presets')
-    assert sorted(record['host'] for record in records) == sorted(hosts)
+    assert sorted(record['host'] for record in records) == per_host
     for record in records:
         assert record['status'] == 'ok', record
         assert [camera['camera_id'] for camera in record['result']['cameras']] == [hosts[record['host']]]
-    assert simulator.stats()['token_grants'] == len(hosts), 'each module run logs in by itself; the inventory came from the cache'
+    assert simulator.stats()['token_grants'] == len(per_host), 'each module run logs in by itself; the inventory came from the cache'
 
     simulator.reset(stats_only=True)
     chosen = sorted(hosts)[:3]
