@@ -44,8 +44,9 @@ QUICK = {'sizes': [20, 100], 'baseline_max': 20, 'events': 100, 'info_cameras': 
          'hardware_devices': 50}
 SCENARIOS = ('fleet', 'events', 'camera_info', 'resources', 'settings', 'hardware')
 #: Options that change what is measured or where it goes (all at their defaults = the full default run).
-SHAPING = ('quick', 'sizes', 'baseline_max', 'inventory_max', 'events', 'info_cameras', 'resource_cameras', 'settings_cameras', 'hardware_devices',
-           'latency_ms', 'task_seconds', 'concurrency', 'forks', 'batch_size', 'poll_interval', 'sample_interval', 'seed', 'scenarios', 'output', 'collections_path')
+SHAPING = ('quick', 'sizes', 'baseline_max', 'inventory_max', 'events', 'info_cameras', 'resource_cameras', 'settings_cameras',
+           'hardware_devices', 'latency_ms', 'task_seconds', 'concurrency', 'forks', 'batch_size', 'poll_interval', 'sample_interval', 'seed',
+           'scenarios', 'output', 'collections_path')
 #: Share of the simulator's seeded cameras that are enabled PTZ cameras (30 % PTZ, 5 % of all disabled).
 PTZ_SHARE = 0.285
 

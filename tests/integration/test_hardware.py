@@ -146,8 +146,8 @@ def test_added_from_nothing_in_check_mode_then_for_real_then_unchanged_then_rena
     assert renamed['diff']['before']['http://192.0.2.11/']['name'] == 'Lobby'
     assert renamed['diff']['after']['http://192.0.2.11/']['name'] == 'Lobby west'
     assert renamed['diff']['after']['http://192.0.2.11/']['devices'] == {'cameras[0]': {'name': 'Lobby west entrance', 'enabled': True}}
-    assert renamed['diff']['after']['http://192.0.2.12/']['devices'] == {'cameras[2]': {'name': devices_of(sim, encoder['id'], 'cameras')[2]['name'],
-                                                                                      'enabled': False}}
+    third_camera = devices_of(sim, encoder['id'], 'cameras')[2]['name']
+    assert renamed['diff']['after']['http://192.0.2.12/']['devices'] == {'cameras[2]': {'name': third_camera, 'enabled': False}}
     assert not outcome(run, 'rename again')['changed']
     assert [cam['name'] for cam in devices_of(sim, lobby['id'], 'cameras')] == ['Lobby west entrance']
     assert all(password['result']['password'] not in line for line in run.output.splitlines())
@@ -245,8 +245,8 @@ def test_password_rotated_hardware_replaced_driver_changed_moved_and_removed(sim
     assert after['id'] == old['id'] and [cam['id'] for cam in after['devices']['cameras']] == cameras_before  # devices kept
     assert after['model'] == 'AXIS P1465-LE Bullet Camera' and after['username'] == 'root'
     device = servers['XPRS01']['devices']['192.0.2.11']                                          # from its driver settings
-    assert (after['mac_address'], after['firmware_version'], after['serial_number']) == (device['macAddress'], device['firmware'],
-                                                                                          device['serialNumber'])
+    wanted = (device['macAddress'], device['firmware'], device['serialNumber'])
+    assert (after['mac_address'], after['firmware_version'], after['serial_number']) == wanted
     assert after['detected_model'] == device['model']
     assert not outcome(run, 'replace again')['changed']
     driver = outcome(run, 'driver')['hardware'][0]

@@ -153,8 +153,8 @@ def test_check_mode_sends_no_write_and_starts_no_task_and_says_what_applying_doe
                        'http://10.1.0.14/': ('would_change', 'update'), 'http://10.1.0.16/': ('would_change', 'remove'),
                        'http://cam-gate.xprs02.example/': ('would_change', 'replace'), 'http://10.2.0.11/': ('would_change', 'move')}
     totals = checked.result['totals']
-    assert (totals['would_change'], totals['added'], totals['updated'], totals['removed'], totals['replaced'], totals['moved']) == (6, 2, 1, 1,
-                                                                                                                                   1, 1)
+    counts = (totals['would_change'], totals['added'], totals['updated'], totals['removed'], totals['replaced'], totals['moved'])
+    assert counts == (6, 2, 1, 1, 1, 1)
     assert checked.msg.startswith('6 hardware: 2 would be added, 1 would be updated, 1 would be replaced, 1 would be moved, '
                                   '1 would be removed'), checked.msg
     assert sorted(checked.result['diff']['after']) == sorted(set(actions) - {'http://10.1.0.16/'})

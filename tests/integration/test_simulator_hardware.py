@@ -306,8 +306,8 @@ def test_network_control_lists_the_extra_devices(sim, client):
     servers = _servers(sim)
     for server in servers:
         extra = [device for device in server["devices"] if device["address"].startswith("cam-0")]
-        assert [device["address"] for device in extra] == [f"cam-{number:04d}.{server['name'].lower()}.example"
-                                                            for number in range(1, EXTRA + 1)]
+        expected = [f"cam-{number:04d}.{server['name'].lower()}.example" for number in range(1, EXTRA + 1)]
+        assert [device["address"] for device in extra] == expected
         for device in extra:
             assert set(device) == {"address", "vendor", "model", "drivers", "userName", "password", "macAddress", "serialNumber",
                                    "firmware", "channels", "ptz", "reachable", "hardware"}

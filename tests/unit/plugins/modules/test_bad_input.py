@@ -261,8 +261,8 @@ bad_hardware_items = st.one_of(
     st.just({'address': '192.0.2.12', 'replaces': '192.0.2.12'}),
     bad_addresses.map(lambda address: {'address': '192.0.2.12', 'replaces': address}),
     st.one_of(st.integers(), st.lists(text, max_size=1)).map(lambda password: {'address': '192.0.2.12', 'password': password}),
-    st.one_of(st.booleans(), st.dictionaries(text, text, min_size=1, max_size=1)).map(lambda driver: {'address': '192.0.2.12',
-                                                                                                       'driver': driver}),
+    st.one_of(st.booleans(), st.dictionaries(text, text, min_size=1, max_size=1)).map(
+        lambda driver: {'address': '192.0.2.12', 'driver': driver}),
     blank.map(lambda name: {'address': '192.0.2.12', 'name': name}),
     blank.map(lambda server: {'address': '192.0.2.12', 'recording_server': server}),
     not_a_bool.map(lambda value: {'address': '192.0.2.12', 'enabled': value or 'perhaps'}),
