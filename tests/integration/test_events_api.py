@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import typing as t
 
@@ -214,11 +215,14 @@ def check_against_return(module: str, result: dict[str, t.Any]) -> None:
 
 def test_ansible_doc_renders_and_the_examples_run_and_return_what_is_documented(simulator):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_NOCOLOR='1')
-    for module in ('event_trigger', 'alarm', 'alarm_info'):
-        completed = subprocess.run([bin_path('ansible-doc'), '-t', 'module', f'milestone.xprotect.{module}'], env=env,
-                                   capture_output=True, text=True, timeout=120, check=False)
-        assert completed.returncode == 0, completed.stderr
-        assert 'WARNING' not in completed.stderr.upper(), completed.stderr
+    modules = ('event_trigger', 'alarm', 'alarm_info')
+    # one ansible-doc run renders the three, one after another
+    completed = subprocess.run([bin_path('ansible-doc'), '-t', 'module', *(f'milestone.xprotect.{module}' for module in modules)], env=env,
+                               capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert 'WARNING' not in completed.stderr.upper(), completed.stderr
+    assert re.findall(r'^> MODULE milestone\.xprotect\.(\w+)', completed.stdout, flags=re.MULTILINE) == list(modules), completed.stdout[:2000]
+    for module in modules:
         assert str(yaml.safe_load(doc_strings(module)['DOCUMENTATION'])['version_added']) == '0.2.0'
     examples = []
     for module in ('event_trigger', 'alarm', 'alarm_info'):

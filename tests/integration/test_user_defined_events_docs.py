@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 import subprocess
 import typing as t
 
@@ -44,17 +45,25 @@ def check_result_against_return(module: str, result: dict[str, t.Any], when: str
     assert promised <= keys, f'{module} documents {sorted(promised - keys)} as returned on {when}, but did not return them'
 
 
-def test_ansible_doc_renders_every_module_with_its_examples():
+def rendered(modules: t.Sequence[str]) -> dict[str, str]:
+    """What one ansible-doc run prints for each of the modules, by module name (it renders them one after another)."""
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=collections_path(), ANSIBLE_NOCOLOR='1')
+    completed = subprocess.run([bin_path('ansible-doc'), '-t', 'module', *(f'milestone.xprotect.{module}' for module in modules)], env=env,
+                               capture_output=True, text=True, timeout=120, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert 'WARNING' not in completed.stderr.upper(), completed.stderr
+    parts = re.split(r'^> MODULE milestone\.xprotect\.(\w+)', completed.stdout, flags=re.MULTILINE)
+    return dict(zip(parts[1::2], parts[2::2]))
+
+
+def test_ansible_doc_renders_every_module_with_its_examples():
+    pages = rendered(MODULES)
+    assert sorted(pages) == sorted(MODULES), sorted(pages)
     for module in MODULES:
-        completed = subprocess.run([bin_path('ansible-doc'), '-t', 'module', f'milestone.xprotect.{module}'], env=env,
-                                   capture_output=True, text=True, timeout=120, check=False)
-        assert completed.returncode == 0, completed.stderr
-        assert 'WARNING' not in completed.stderr.upper(), completed.stderr
         assert str(yaml.safe_load(doc_strings(module)['DOCUMENTATION'])['version_added']) == '0.1.0'
-        assert 'EXAMPLES' in completed.stdout and 'RETURN VALUES' in completed.stdout
+        assert 'EXAMPLES' in pages[module] and 'RETURN VALUES' in pages[module], module
         first_example = yaml.safe_load(doc_strings(module)['EXAMPLES'])[0]['name']
-        assert first_example in completed.stdout
+        assert first_example in pages[module], module
 
 
 def test_examples_run_as_written_and_return_what_is_documented(simulator):
