@@ -485,7 +485,8 @@ class Bench:  # pylint: disable=too-many-instance-attributes
                     label = f'hardware_import role, concurrency {concurrency}: ' + ('first run' if run == 'first' else 'no-op run')
                     vars_file = self.write_json(f'hardware-{run}.json', {
                         'bench_csv': sheet, 'bench_concurrency': concurrency, 'bench_poll_interval': self.settings.poll_interval,
-                        'bench_report_dir': os.path.join(self.workdir, f'hardware-report-{run}'),
+                        # one folder for both runs, as a user keeps it: the re-run finds it and overwrites the files
+                        'bench_report_dir': os.path.join(self.workdir, 'hardware-report'),
                         'bench_expected_added': size if run == 'first' else 0})
                     command = self.playbook('hardware_role.yml', '-e', f'@{vars_file}')
                 result = Result('hardware', approach, label, size, run=run)
