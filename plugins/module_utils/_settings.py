@@ -653,6 +653,8 @@ class Check:
     problems: list[Problem] = dataclasses.field(default_factory=list)
     #: ``stream_usage`` entries resolved to the driver's stream ids (None: not managed or not resolvable).
     usage_streams: list[tuple[UsageEntry, str, str]] | None = None
+    #: The distinct ``?definitions`` answers (by value) of the devices that share this check.
+    definitions: list[t.Any] = dataclasses.field(default_factory=list)
 
 
 def _section(definitions: t.Any, part: str, index: int, entry: Obj) -> dict[str, t.Any] | None:
@@ -787,19 +789,27 @@ def check_wanted(wanted: Wanted, data: Obj, definitions: t.Any) -> Check:
     return check
 
 
-def layout_key(parts: dict[str, list[Obj]], definitions: t.Any) -> bytes:
-    """Devices with the same answer (the definitions and the entries' names and properties) share one Check.
+def layout_key(wanted: Wanted, parts: dict[str, list[Obj]], definitions: t.Any) -> bytes:
+    """What ``check_wanted`` reads of one answer, so that devices with the same key share one Check.
 
-    The key is the answer's layout and definitions in marshal's version 2 format, a pure function of the values, their
-    types and order (no references, no interning), written at a fraction of the cost of JSON, which took longer than
-    decoding the answer; one server answers one driver's definitions in one order.
+    That is the entries' layout (their properties, the streams' names and ids) and the definitions of the entries the
+    wanted values are looked up in: the general settings' when general settings are wanted, each wanted stream's (not
+    the PTZ's, not the other streams'). The key holds them in marshal's version 2 format, a pure function of the
+    values, their types and their order (no references, no interning), written at a fraction of the cost of JSON.
     """
-    shape = ([sorted(entry) for entry in parts['generalSettings']],
-             [(entry.get('displayName'), entry.get('streamReferenceId'), sorted(entry)) for entry in parts['stream']])
+    general, streams = parts['generalSettings'], parts['stream']
+    shape = ([sorted(entry) for entry in general],
+             [(_stream_label(entry, index), entry.get('streamReferenceId'), sorted(entry)) for index, entry in enumerate(streams)])
+    read: list[t.Any] = []
+    if wanted.general:
+        read.append([_section(definitions, 'generalSettings', index, entry) for index, entry in enumerate(general)])
+    for reference, _values in wanted.streams:
+        index = _find_stream(streams, reference)
+        read.append(None if index is None else _section(definitions, 'stream', index, streams[index]))
     try:
-        return marshal.dumps((shape, definitions), 2)
+        return marshal.dumps((shape, read), 2)
     except ValueError:  # not an answer decoded from JSON
-        return json.dumps([shape, definitions], default=str).encode()
+        return json.dumps([shape, read], default=str).encode()
 
 
 # ============================================================================================== stream usage
@@ -924,6 +934,8 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
         self.check_mode = check_mode
         self.guard = ServerGoneGuard()
         self.checks: dict[bytes, Check] = {}
+        #: Distinct ``?definitions`` answers (one per driver and model, usually), for ``totals.definition_sets``.
+        self.definition_sets = 0
         self._lock = threading.Lock()
         self.without_definitions = 0
 
@@ -964,12 +976,17 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
             with self._lock:
                 self.without_definitions += 1
         parts = _parts(data)
-        key = layout_key(parts, definitions)
+        key = layout_key(self.wanted, parts, definitions)
         check = self.checks.get(key)
         if check is None:
             check = check_wanted(self.wanted, data, definitions)
             with self._lock:
                 check = self.checks.setdefault(key, check)
+        if not any(definitions == seen for seen in check.definitions):  # a comparison in C, no copy
+            with self._lock:
+                if not any(definitions == seen for seen in check.definitions):
+                    check.definitions.append(definitions)
+                    self.definition_sets += 1
         run.check_key = key
         run.problems = list(check.problems)
         usage_current: list[Obj] | None = None
@@ -1112,10 +1129,18 @@ def diff(runs: t.Sequence[DeviceRun]) -> dict[str, dict[str, t.Any]]:
 def unsupported_list(runs: t.Sequence[DeviceRun]) -> list[dict[str, t.Any]]:
     """Each value some devices do not offer, once, with what they offer and the devices (one entry per driver, usually)."""
     groups: dict[tuple[str, str, str, str], dict[str, t.Any]] = {}
+    #: Devices of one definition set share their Problem objects: each is keyed once.
+    seen: dict[int, dict[str, t.Any]] = {}
     for run in runs:
         for problem in run.problems:
-            group = groups.setdefault(problem.key(), {'setting': problem.setting, 'value': problem.value, 'problem': problem.reason,
-                                                      'offered': problem.offered, 'devices': []})
+            group = seen.get(id(problem))
+            if group is None:
+                key = problem.key()
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = {'setting': problem.setting, 'value': problem.value, 'problem': problem.reason,
+                                           'offered': problem.offered, 'devices': []}
+                seen[id(problem)] = group
             group['devices'].append({'id': run.device_id, 'name': device_name(run.device), 'status': run.status})
     return list(groups.values())
 
@@ -1174,7 +1199,7 @@ def manage_device_settings(module: t.Any) -> dict[str, t.Any]:
         duration = time.monotonic() - started
         body = dict(changed=any(run.changed for run in runs), devices=[run.as_result() for run in runs], totals=totals(runs),
                     unsupported=unsupported_list(runs), duration=round(duration, 3))
-        body['totals']['definition_sets'] = len(job.checks)
+        body['totals']['definition_sets'] = job.definition_sets
         if module._diff:  # pylint: disable=protected-access  # AnsibleModule exposes --diff only this way
             body['diff'] = diff(runs)
         return body
@@ -1209,7 +1234,7 @@ def manage_device_settings(module: t.Any) -> dict[str, t.Any]:
         error = SettingsError(failure_message(dtype, runs, tolerance, before_writes=False))
         error.result = body  # type: ignore[attr-defined]
         raise error
-    body['msg'] = summary(dtype, runs, time.monotonic() - started, len(job.checks))
+    body['msg'] = summary(dtype, runs, time.monotonic() - started, job.definition_sets)
     for run in runs:
         if run.status == FAILED:
             module.warn(f'{describe(run.device)} (tolerated by failure_tolerance {tolerance}): {run.error}')
