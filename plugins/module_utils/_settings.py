@@ -661,7 +661,8 @@ def _section(definitions: t.Any, part: str, index: int, entry: Obj) -> dict[str,
     """The property definitions of one entry of ``part``: a list parallel to the data, a map by stream, or one map for all."""
     if not isinstance(definitions, dict):
         return None
-    section = next((value for key, value in definitions.items() if str(key).lower() == part.lower()), None)
+    lowered = part.lower()
+    section = next((value for key, value in definitions.items() if str(key).lower() == lowered), None)
     if isinstance(section, list):
         return section[index] if index < len(section) and isinstance(section[index], dict) else None
     if isinstance(section, dict):
@@ -676,7 +677,8 @@ def _section(definitions: t.Any, part: str, index: int, entry: Obj) -> dict[str,
 
 
 def _entries(data: Obj, part: str) -> list[Obj]:
-    value = next((value for key, value in data.items() if str(key).lower() == part.lower()), None)
+    lowered = part.lower()
+    value = next((value for key, value in data.items() if str(key).lower() == lowered), None)
     return [entry for entry in value if isinstance(entry, dict)] if isinstance(value, list) else []
 
 
@@ -706,9 +708,11 @@ def _stream_label(entry: Obj, index: int) -> str:
 
 
 def _find_stream(streams: list[Obj], reference: str) -> int | None:
-    for index, entry in enumerate(streams):
-        if is_id(reference) and id_key(entry.get('streamReferenceId', '')) == id_key(reference):
-            return index
+    if is_id(reference):
+        wanted_id = id_key(reference)
+        for index, entry in enumerate(streams):
+            if id_key(entry.get('streamReferenceId', '')) == wanted_id:
+                return index
     exact = [index for index, entry in enumerate(streams) if _stream_label(entry, index) == reference]
     if exact:
         return exact[0]
