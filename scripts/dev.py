@@ -284,11 +284,11 @@ def test_environment(bindir: str, collections_root: str) -> dict:
     env['HYPOTHESIS_STORAGE_DIRECTORY'] = os.path.join(BUILD, 'hypothesis')
     env.pop('PYTHONPATH', None)
     # A test run starts hundreds of short-lived Python processes (simulators, ansible-playbook, pytest-xdist workers):
-    # they compile the simulator, the collection's plugins and the tests (pytest's assertion rewriting) once, into a
-    # bytecode cache outside the checkout, instead of every time (PYTHONDONTWRITEBYTECODE, set in some shells and CI
-    # images, would make each process compile everything again).
+    # they compile the simulator, the collection's plugins and the tests (pytest's assertion rewriting) once, into
+    # __pycache__ beside the sources (ignored by git, ansible-galaxy and ansible-test), instead of every time, as
+    # PYTHONDONTWRITEBYTECODE (set in some shells and CI images) would have them do. Not PYTHONPYCACHEPREFIX: it would
+    # compile every installed package of every environment again, on each clean run.
     env.pop('PYTHONDONTWRITEBYTECODE', None)
-    env['PYTHONPYCACHEPREFIX'] = os.path.join(BUILD, 'pycache')
     return env
 
 
