@@ -112,7 +112,9 @@ def early_secrets(argument_spec: t.Mapping[str, t.Any], params: t.Mapping[str, t
         if option.get('no_log'):
             nested(value, True)
             fallback = option.get('fallback')
-            if isinstance(fallback, tuple) and len(fallback) == 2 and fallback[0] is env_fallback:
+            # the environment is read only when the option is left out: a variable that is set but not used (the
+            # simulator's password while a task gives another) is no secret of this run
+            if value is None and isinstance(fallback, tuple) and len(fallback) == 2 and fallback[0] is env_fallback:
                 for variable in fallback[1]:
                     nested(os.environ.get(variable), True)
         else:
