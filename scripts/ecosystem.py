@@ -29,8 +29,8 @@ OUTPUT = os.path.join(ROOT, 'tests', 'output')
 
 #: Sphinx warnings that only say the docs of Ansible, Jinja and Python could not be reached for cross-references:
 #: intersphinx needs docs.ansible.com and friends, which an offline build cannot fetch. antsibull-docs' pages refer
-#: to labels and environment variables (ANSIBLE_*) that live in ansible-core's docs.
-OFFLINE_SPHINX_WARNING = re.compile(r"failed to reach any of the inventories|undefined label: '[a-z0-9_]+'|"
+#: to labels, ansible.builtin plugins and environment variables (ANSIBLE_*) that live in ansible-core's docs.
+OFFLINE_SPHINX_WARNING = re.compile(r"failed to reach any of the inventories|undefined label: '(ansible_collections\.ansible\.builtin\.)?[a-z0-9_]+'|"
                                     r"'envvar' reference target not found: ANSIBLE_[A-Z_]+")
 CHROMIUM_FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
                   '--disable-component-update', '--disable-sync']

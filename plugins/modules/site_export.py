@@ -12,7 +12,7 @@ version_added: 0.2.0
 description:
   - Reads the site and writes a directory (O(dest)) of YAML files, one per type (C(timeProfiles.yml), C(roles.yml),
     C(cameraGroups.yml), ...), each in the form the collection's module for the type takes back, and a C(manifest.yml)
-    that names the files in the order the M(milestone.xprotect.site_config) role applies them.
+    that names the files in the order the C(milestone.xprotect.site_config) role applies them.
   - Objects are referred to by name, never by the site's ids; a role's members are basic user names (Windows accounts by
     SID, which is the same on every site of a domain), a device group's members are device names, and a reference field of
     a generic type is C({type, name}). Read-only and server-set fields are left out.
