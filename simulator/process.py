@@ -43,7 +43,7 @@ class SimulatorProcess:  # pylint: disable=too-many-instance-attributes
     the server back on the same port with the same CA (data is re-seeded; tokens stay valid, as JWTs do).
     """
 
-    def __init__(self, *cli_args: str, tls: bool = True, startup_timeout: float = 20.0, python: str | None = None,
+    def __init__(self, *cli_args: str, tls: bool = True, startup_timeout: float = 90.0, python: str | None = None,
                  cwd: str = REPO_ROOT, env: dict[str, str] | None = None) -> None:
         self.cli_args = [str(arg) for arg in cli_args]
         self.tls = tls
