@@ -150,6 +150,14 @@ def run_playbook(simulator: t.Any, playbook: str | list | os.PathLike, *, check:
         if os.path.exists(results_file):
             with open(results_file, encoding='utf-8') as handle:
                 results = [json.loads(line) for line in handle if line.strip()]
+        timings = os.environ.get('XPROTECT_TEST_TIMINGS')
+        if timings:
+            # where a test's time goes, task by task (docs/development.md, "Finding what is slow")
+            test = os.environ.get('PYTEST_CURRENT_TEST', '').rsplit(' ', 1)[0]
+            with open(timings, 'a', encoding='utf-8') as handle:
+                for record in results:
+                    handle.write(json.dumps({'test': test, 'task': record['task'], 'action': record['action'],
+                                             'seconds': record.get('seconds')}) + '\n')
         files = {}
         for folder, _dirs, names in os.walk(workdir):
             for name in names:

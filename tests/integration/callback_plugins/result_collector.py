@@ -20,6 +20,7 @@ requirements:
 
 import json
 import os
+import time
 
 from ansible.plugins.callback import CallbackBase
 
@@ -35,6 +36,10 @@ class CallbackModule(CallbackBase):
     def __init__(self):
         super().__init__()
         self._path = os.environ.get('RESULT_COLLECTOR_FILE')
+        self._started = time.monotonic()
+
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self._started = time.monotonic()
 
     def _record(self, status, result):
         if not self._path:
@@ -51,6 +56,8 @@ class CallbackModule(CallbackBase):
             'action': result._task.action,  # pylint: disable=protected-access
             'host': result._host.get_name(),  # pylint: disable=protected-access
             'status': status,
+            # seconds since the task started (for finding what makes a test slow; never asserted on)
+            'seconds': round(time.monotonic() - self._started, 3),
             'result': data,
         }
         with open(self._path, 'a', encoding='utf-8') as handle:
