@@ -221,6 +221,48 @@ options:
     type: float
     default: 1
     version_added: 0.2.0
+  report:
+    description:
+      - Write a report of the run on the controller, where the playbook runs, as C(<name>.md) (Markdown, a table per
+        outcome, failures first) and C(<name>.csv) (a row per hardware, in the order of the items). It is the text of the
+        P(milestone.xprotect.hardware_report#filter) filter, from the module's result, so it holds no password.
+      - A file that already says the same is not written again. The report is written in check mode too, as the review
+        of what a run would do, and writing it is not a change.
+      - Written by the module's action plugin without another module run. A folder that cannot be written fails the
+        task after the run, with what the run did in its result.
+    type: dict
+    version_added: 0.2.0
+    suboptions:
+      path:
+        description: The folder on the controller; it is created if missing.
+        type: path
+        required: true
+      name:
+        description: The file name of both files, without the extension.
+        type: str
+        default: hardware_report
+      sources:
+        description:
+          - Where each item came from, in the order of O(items), such as C(cameras.csv rows 3-5)
+            (RV(milestone.xprotect.hardware_rows#filter:_value.sources)). Items beyond the list are named C(items[N]).
+        type: list
+        elements: str
+        default: []
+      origins:
+        description: What the hardware was read from, for the report's first line, such as C([cameras.csv]).
+        type: list
+        elements: str
+        default: []
+      columns:
+        description: The spreadsheet's columns that were read, for the report.
+        type: list
+        elements: str
+        default: []
+      ignored_columns:
+        description: The spreadsheet's columns that were ignored, for the report.
+        type: list
+        elements: str
+        default: []
 notes:
   - Adding costs, per hardware, one C(HardwareScan) when O(driver) is left out, one C(AddHardware), a read of the new
     hardware and its devices, and one C(PATCH) per object to name or enable. A run with nothing to do reads the
@@ -285,6 +327,17 @@ EXAMPLES = r'''
     driver: 10
     hardware_username: root
     hardware_password: "{{ vault_camera_password }}"
+
+- name: Add the cameras of a spreadsheet and write a report of the run beside the playbook
+  milestone.xprotect.hardware:
+    items: "{{ sheet.hardware }}"
+    report:
+      path: "{{ playbook_dir }}/reports"
+      sources: "{{ sheet.sources }}"
+      origins: [cameras.csv]
+  vars:
+    sheet: "{{ lookup('ansible.builtin.file', 'cameras.csv') | milestone.xprotect.hardware_rows(source='cameras.csv') }}"
+  no_log: true
 
 - name: Remove a camera and its devices
   milestone.xprotect.hardware:
@@ -385,6 +438,18 @@ duration:
   returned: when the input could be read
   type: float
   sample: 7.412
+report_files:
+  description: The report files, with O(report).
+  returned: when O(report) is given and the report was written or found up to date
+  type: list
+  elements: path
+  sample: [/srv/reports/hardware_report.md, /srv/reports/hardware_report.csv]
+report_written:
+  description: The report files this run wrote; the others already said the same.
+  returned: when O(report) is given and the report was written or found up to date
+  type: list
+  elements: path
+  sample: [/srv/reports/hardware_report.md]
 '''
 
 from ansible_collections.milestone.xprotect.plugins.module_utils._hardware import (
@@ -393,6 +458,7 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._hardware impor
     manage_hardware,
 )
 from ansible_collections.milestone.xprotect.plugins.module_utils._module import XProtectModule
+from ansible_collections.milestone.xprotect.plugins.module_utils._report import REPORT_SPEC
 
 DEVICE_LIST = dict(type='list', elements='dict')
 ARGUMENT_SPEC = dict(
@@ -417,6 +483,8 @@ ARGUMENT_SPEC = dict(
     failure_tolerance=dict(type='raw', default=0),
     wait_timeout=dict(type='float', default=300),
     wait_sleep=dict(type='float', default=1),
+    # written on the controller by the action plugin (plugins/action/hardware.py), which takes it out of the module's arguments
+    report=dict(type='dict', options=REPORT_SPEC),
 )
 MUTUALLY_EXCLUSIVE = [('address', 'items')]
 REQUIRED_ONE_OF = [('address', 'items')]
