@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, milestone.xprotect contributors
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""meta/runtime.yml: the api_gateway action group lists every module, and nothing else."""
+"""meta/runtime.yml: the api_gateway action group lists every module, and nothing else; the README names every plugin."""
 
 from __future__ import annotations
 
@@ -37,3 +37,14 @@ def test_user_agent_version_follows_galaxy_yml():
     with open(os.path.join(ROOT, 'galaxy.yml'), encoding='utf-8') as handle:
         galaxy = yaml.safe_load(handle)
     assert COLLECTION_VERSION == galaxy['version'], 'bump COLLECTION_VERSION in _client.py with galaxy.yml (docs/releasing.md)'
+
+
+def test_the_readme_names_every_module_role_filter_and_playbook():
+    with open(os.path.join(ROOT, 'README.md'), encoding='utf-8') as handle:
+        readme = handle.read()
+    names = [f'`milestone.xprotect.{name}`' for name in modules_on_disk()]
+    names += [f'`milestone.xprotect.{name}`' for name in sorted(os.listdir(os.path.join(ROOT, 'roles')))]
+    names += [f'`milestone.xprotect.{name[:-3]}`' for name in sorted(os.listdir(os.path.join(ROOT, 'plugins', 'filter'))) if name.endswith('.py')]
+    names += [f'`{name[:-4]}`' for name in sorted(os.listdir(os.path.join(ROOT, 'playbooks'))) if name.endswith('.yml')]
+    missing = [name for name in names if name not in readme]
+    assert not missing, f'README.md, "Modules, roles and playbooks", must name {", ".join(missing)}'
