@@ -245,7 +245,7 @@ def hardware_noop_target(results: t.Sequence[Result], settings: Settings, cpus: 
     floor = find(results, 'hardware', 'floor', run='noop')
     why = (f'{count(noop_r.http_requests)} requests (one login, then lists of the recording servers and the hardware) and no write; '
            f'the same reads take {seconds(floor.wall if usable(floor) else None)} s in the floor script; the rest is ansible-playbook, '
-           'the module run and the report (two files, a module run or two each)') + load_note(cpus, noop_r)
+           'the module run and the report (two files, written by the module\'s action plugin without a module run)') + load_note(cpus, noop_r)
     return Target(name, f'{seconds(noop_r.wall)} s', 'met' if t.cast(float, noop_r.wall) < HARDWARE_NOOP_TARGET else 'missed', why)
 
 
