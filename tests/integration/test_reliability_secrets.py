@@ -100,6 +100,7 @@ PLAYBOOK = '''
           - {address: cam-gate.xprs01.example, driver: 10, username: root, password: "{{ gate_password }}"}
           - {address: 10.1.0.14, password: "{{ hardware_password }}"}
           - {address: cam-gate.xprs02.example, replaces: 10.1.0.16, driver: 10, username: root, password: "{{ gate_password }}"}
+        report: {path: "{{ out }}/hardware-report", name: ok}
     - name: ok events role
       ansible.builtin.import_role: {name: milestone.xprotect.user_defined_events}
       vars: {user_defined_events_list: [Door forced, Tamper alarm]}
@@ -152,6 +153,7 @@ PLAYBOOK = '''
           - {address: 192.0.2.15, username: root, password: "{{ gate_password }}"}
           - {address: 10.1.0.18, password: "{{ hardware_password }}"}
           - {address: 198.51.100.13, replaces: 10.1.0.20, driver: 20, username: admin, password: "{{ hanwha_password }}"}
+        report: {path: "{{ out }}/hardware-report", name: failed}
       ignore_errors: true
     - name: fail hardware info credentials in the address
       milestone.xprotect.hardware_info: {address: ["http://admin:{{ hanwha_password }}@192.0.2.13/"]}
@@ -246,6 +248,8 @@ def test_no_secret_in_output_results_files_or_logs(sim: SimulatorProcess, tmp_pa
         assert [record['status'] for record in run.records(name)] == ['ok', 'failed'], name
     assert {'ok login', 'fail login wrong password'} <= {record['task'] for record in run.results}
     assert (out / 'ansible.log').stat().st_size > 0 and (out / 'ptz-summary.json').exists()
+    # the hardware reports, scanned below with every other file the run wrote
+    assert sorted(os.listdir(out / 'hardware-report')) == ['failed.csv', 'failed.md', 'ok.csv', 'ok.md']
     hardware = run.result('ok hardware')['totals']
     assert (hardware['added'], hardware['updated'], hardware['replaced']) == (2, 1, 1), hardware
     failed = {entry['address']: entry['error'] for entry in run.result('fail hardware')['hardware']}
