@@ -30,6 +30,7 @@ rules in ``scripts/resource_type_rules.py`` where the real API differs (see docs
 
 from __future__ import annotations
 
+import json
 import typing as t
 
 #: The document the table was generated from.
@@ -43,4806 +44,13736 @@ DOCUMENT: t.Dict[str, t.Any] = {
 }
 
 #: Resource types by name, as spelled in paths.
-RESOURCE_TYPES: t.Dict[str, t.Dict[str, t.Any]] = {
-    'accessControlSystems': {
-        'children': ['accessControlUnits'],
-        'collection': 'accessControlSystems',
-        'create_only': [],
-        'embedded': ['accessControlUnits'],
-        'fields': {
-            'accessControlUnits': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'ruleGroup': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': ['accessControlRuleGroups']},
-                'secret': False,
-                'type': 'object',
-            },
-        },
-        'identity': 'name',
-        'item': 'accessControlSystems/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'accessControlSystems',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'GetInternalUnitPath': {
-                'display_name': 'Get internal unit path',
-                'on': 'item',
-                'params': {'externalId': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['accessControlSystems/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list'],
-    },
-    'accessControlUnits': {
-        'children': ['accessControlUnits'],
-        'collection': None,
-        'create_only': [],
-        'embedded': ['accessControlUnits'],
-        'fields': {
-            'accessControlUnits': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'ruleGroup': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': ['accessControlRuleGroups']},
-                'secret': False,
-                'type': 'object',
-            },
-        },
-        'identity': 'name',
-        'item': 'accessControlUnits/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'accessControlSystems/{parent_id}/accessControlUnits',
-                'item': None,
-                'membership': False,
-                'type': 'accessControlSystems',
-                'verbs': ['list'],
-            },
-            {
-                'collection': 'accessControlUnits/{parent_id}/accessControlUnits',
-                'item': None,
-                'membership': False,
-                'type': 'accessControlUnits',
-                'verbs': ['list'],
-            },
-        ],
-        'query': ['definitions', 'includeChildren', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'accessControlUnits',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get'],
-    },
-    'alarmDefinitions': {
-        'children': [],
-        'collection': 'alarmDefinitions',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'assignableToAdmins': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'autoClose': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'category': {'format': None, 'read_only': False, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'disableEventList': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': []},
-                'secret': False,
-                'type': 'array',
-            },
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enableEventList': {'format': None, 'read_only': False, 'reference': {'format': 'object', 'types': []}, 'secret': False, 'type': 'array'},
-            'enableRule': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'eventType': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'guid', 'types': ['eventTypes']},
-                'secret': False,
-                'type': 'string',
-            },
-            'eventTypeGroup': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'guid', 'types': ['eventTypeGroups']},
-                'secret': False,
-                'type': 'string',
-            },
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'managementTimeoutEventList': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': []},
-                'secret': False,
-                'type': 'array',
-            },
-            'managementTimeoutTime': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'mapType': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'owner': {'format': None, 'read_only': False, 'reference': {'format': 'text', 'types': []}, 'secret': False, 'type': 'string'},
-            'priority': {'format': None, 'read_only': False, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-            'relatedCameraList': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': ['cameras']},
-                'secret': False,
-                'type': 'array',
-            },
-            'relatedMap': {'format': None, 'read_only': False, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'sourceList': {'format': None, 'read_only': False, 'reference': {'format': 'object', 'types': []}, 'secret': False, 'type': 'array'},
-            'timeProfile': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': ['timeProfiles']},
-                'secret': False,
-                'type': 'object',
-            },
-            'triggerEventlist': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': []},
-                'secret': False,
-                'type': 'array',
-            },
-        },
-        'identity': 'name',
-        'item': 'alarmDefinitions/{id}',
-        'notes': [
-            'Creating and editing is a wizard-like flow: a partial body answers with the params still needed.',
-            "eventType, eventTypeGroup, category and priority are bare GUIDs; the document's enums are a test system's values.",
-        ],
-        'parents': [],
-        'query': ['definitions', 'disabled', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'alarmDefinitions',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'analyticsEvents': {
-        'children': [],
-        'collection': 'analyticsEvents',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'sourceArray': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': 'name',
-        'item': 'analyticsEvents/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'eventTypeGroups/{parent_id}/analyticsEvents',
-                'item': None,
-                'membership': False,
-                'type': 'eventTypeGroups',
-                'verbs': ['list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'analyticsEvents',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'archiveStorageInformation': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'anyTablesWithData': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'isAvailable': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'isMounted': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'lastUpdated': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lockedUsedSpace': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'usedSpace': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-        },
-        'identity': None,
-        'item': 'archiveStorageInformation/{id}',
-        'notes': ['Addressed by the archive storage id (inferred: the document has no list and no path under archiveStorages).'],
-        'parents': [],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': ['archiveStorages'],
-        'schema': 'archiveStorageInformation',
-        'scope': 'singleton',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get', 'patch', 'put'],
-    },
-    'archiveStorages': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'archiveSchedules': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'diskPath': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'framerateReductionEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'maxSize': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'mounted': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'retainMinutes': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'targetFramerate': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-        },
-        'identity': 'name',
-        'item': 'archiveStorages/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'storages/{parent_id}/archiveStorages',
-                'item': 'storages/{parent_id}/archiveStorages/{id}',
-                'membership': False,
-                'type': 'storages',
-                'verbs': ['create', 'delete', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'archiveStorages',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'MountArchiveStorage': {
-                'display_name': 'Mount archive',
-                'on': 'item',
-                'params': {},
-                'paths': ['archiveStorages/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'MoveArchiveStorage': {
-                'display_name': 'Move archive',
-                'on': 'item',
-                'params': {'diskPath': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['archiveStorages/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ReadArchiveStorageInformation': {
-                'display_name': 'Read archive storage information',
-                'on': 'item',
-                'params': {},
-                'paths': ['archiveStorages/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SetFramerateReductionArchiveStorage': {
-                'display_name': 'Enable/disable frame rate reduction on archive',
-                'on': 'item',
-                'params': {'framerateReductionEnabled': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'}},
-                'paths': ['archiveStorages/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'UnmountArchiveStorage': {
-                'display_name': 'Unmount archive',
-                'on': 'item',
-                'params': {},
-                'paths': ['archiveStorages/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'patch', 'put'],
-    },
-    'audioMessages': {
-        'children': [],
-        'collection': 'audioMessages',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'originalFileName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'audioMessages/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'audioMessages',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'GetAudioMessageContent': {
-                'display_name': 'Get audio message content',
-                'on': 'item',
-                'params': {},
-                'paths': ['audioMessages/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SetAudioMessageContent': {
-                'display_name': 'Set audio message content',
-                'on': 'item',
-                'params': {},
-                'paths': ['audioMessages/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'basicUsers': {
-        'children': ['claims'],
-        'collection': 'basicUsers',
-        'create_only': ['name'],
-        'embedded': ['claims'],
-        'fields': {
-            'canChangePassword': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'claims': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'forcePasswordChange': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'isExternal': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lockoutEnd': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'sid': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'status': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'basicUsers/{id}',
-        'notes': [
-            'name is read-only: it is given at creation only.',
-            'The document has no password field: ChangePasswordBasicUser sets the password, which can never be read back.',
-        ],
-        'parents': [],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'basicUsers',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangePasswordBasicUser': {
-                'display_name': 'Change basic user password',
-                'on': 'item',
-                'params': {'password': {'format': 'password', 'reference': None, 'secret': True, 'type': 'string'}},
-                'paths': ['basicUsers/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'cameraGroups': {
-        'children': ['cameraGroups', 'cameras'],
-        'collection': 'cameraGroups',
-        'create_only': [],
-        'embedded': ['cameraGroups', 'cameras'],
-        'fields': {
-            'builtIn': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'cameraGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'cameras': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'cameraGroups/{id}',
-        'notes': ['Built-in groups (builtIn) must be left alone; nested camera groups have no documented create.'],
-        'parents': [
-            {'collection': 'cameraGroups/{parent_id}/cameraGroups', 'item': None, 'membership': False, 'type': 'cameraGroups', 'verbs': ['list']},
-        ],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'cameraGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'cameras': {
-        'children': [
-            'clientSettings',
-            'customProperties',
-            'fisheyeLens',
-            'hardwareDeviceEvents',
-            'motionDetections',
-            'patrollingProfiles',
-            'privacyProtections',
-            'ptzPresets',
-            'settings',
-            'streams',
-        ],
-        'collection': 'cameras',
-        'create_only': [],
-        'embedded': [
-            'clientSettings',
-            'customProperties',
-            'fisheyeLens',
-            'hardwareDeviceEvents',
-            'motionDetections',
-            'patrollingProfiles',
-            'privacyProtections',
-            'ptzPresets',
-            'settings',
-            'streams',
-        ],
-        'fields': {
-            'channel': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'clientSettings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'coverageDepth': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageDirection': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageFieldOfView': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'customProperties': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'edgeStorageEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'edgeStoragePlaybackEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'failoverSetting': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'fisheyeLens': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'gisPoint': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'hardwareDeviceEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'icon': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'manualRecordingTimeoutEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'manualRecordingTimeoutMinutes': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'motionDetections': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'patrollingProfiles': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'prebufferEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'prebufferInMemory': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'prebufferSeconds': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'privacyProtections': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'ptzEnabled': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'ptzPresets': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'recordKeyframesOnly': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'recordOnRelatedDevices': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'recordingEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'recordingFramerate': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'recordingStorage': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': ['storages']},
-                'secret': False,
-                'type': 'object',
-            },
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'settings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'shortName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'streams': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': 'name',
-        'item': 'cameras/{id}',
-        'notes': [
-            'Cameras come with their hardware: no create or delete (AddHardware on recordingServers; hardware is deleted under recordingServers).',
-            'createdDate is reserved and reads 0001-01-01T00:00:00.0000000.',
-            'ptzEnabled and failoverSetting are missing on older servers.',
-        ],
-        'parents': [
-            {
-                'collection': 'cameraGroups/{parent_id}/cameras',
-                'item': 'cameraGroups/{parent_id}/cameras/{id}',
-                'membership': True,
-                'type': 'cameraGroups',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-            {
-                'collection': 'hardware/{parent_id}/cameras',
-                'item': 'hardware/{parent_id}/cameras/{id}',
-                'membership': False,
-                'type': 'hardware',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'disabled', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'cameras',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeDeviceRecordingStorage': {
-                'display_name': 'Change storage for device',
-                'on': 'item',
-                'params': {
-                    'itemSelection': {
-                        'format': None,
-                        'reference': {'format': 'bracket', 'prefix': 'Storage', 'types': ['storages']},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                    'moveData': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                },
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetOtherRecordingServersWithMedia': {
-                'display_name': 'Get recording servers with media',
-                'on': 'item',
-                'params': {},
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetOtherRecordingStoragesWithMedia': {
-                'display_name': '[DEPRECATED] This function is deprecated and should not be used',
-                'on': 'item',
-                'params': {},
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetPtzAbsolutePosition': {
-                'display_name': 'Get absolute position',
-                'on': 'item',
-                'params': {},
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': '2024 R2',
-            },
-            'JpegGetLive': {
-                'display_name': 'Get a single JPEG from live stream',
-                'on': 'item',
-                'params': {
-                    'height': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'width': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                },
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'RetrieveEdgeStorage': {
-                'display_name': 'Retrieve recordings from edge storage',
-                'on': 'item',
-                'params': {
-                    'endTime': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                    'identifier': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-                    'relatedTasks': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'startTime': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SendDriverCommand': {
-                'display_name': 'Send driver command to device',
-                'on': 'item',
-                'params': {
-                    'command': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'parameter': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'timeOut': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                },
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SetPtzAbsolutePosition': {
-                'display_name': 'Set absolute position',
-                'on': 'item',
-                'params': {
-                    'allowRepeats': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'pan': {'format': 'double', 'reference': None, 'secret': False, 'type': 'number'},
-                    'speed': {'format': 'double', 'reference': None, 'secret': False, 'type': 'number'},
-                    'tilt': {'format': 'double', 'reference': None, 'secret': False, 'type': 'number'},
-                    'zoom': {'format': 'double', 'reference': None, 'secret': False, 'type': 'number'},
-                },
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': '2024 R2',
-            },
-            'TruncateStorage': {
-                'display_name': 'Delete all recordings for device on storage',
-                'on': 'item',
-                'params': {},
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'TruncateStorageOnOtherRecordingServer': {
-                'display_name': 'Delete all recordings for device on another recording server',
-                'on': 'item',
-                'params': {'itemSelection': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['cameras/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'childSites': {
-        'children': ['childSites', 'siteAddresses'],
-        'collection': 'childSites',
-        'create_only': [],
-        'embedded': ['childSites', 'siteAddresses'],
-        'fields': {
-            'childSites': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'connectionState': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'serviceAccount': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'siteAddresses': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'synchronizationStatus': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'version': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': 'childSites/{id}',
-        'notes': [],
-        'parents': [{'collection': 'childSites/{parent_id}/childSites', 'item': None, 'membership': False, 'type': 'childSites', 'verbs': ['list']}],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'childSites',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['childSites/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list'],
-    },
-    'claims': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'claimName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'claimProvider': {'format': None, 'read_only': True, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-            'claimValue': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {'collection': 'basicUsers/{parent_id}/claims', 'item': None, 'membership': False, 'type': 'basicUsers', 'verbs': ['list']},
-            {'collection': 'roles/{parent_id}/claims', 'item': None, 'membership': False, 'type': 'roles', 'verbs': ['list']},
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'claims',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'clientProfiles': {
-        'children': [],
-        'collection': 'clientProfiles',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'clientProfileAccessControl': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'clientProfileAdvanced': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'clientProfileAlarmManager': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'clientProfileExport': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'clientProfileGeneral': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'clientProfileGisMap': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'clientProfileLive': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'clientProfilePlayback': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'clientProfileSetup': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'clientProfileTimeline': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'clientProfileViewLayouts': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'isDefaultProfile': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'clientProfiles/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'clientProfiles',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ClientProfileDownPriority': {
-                'display_name': 'Move profile priority down',
-                'on': 'item',
-                'params': {},
-                'paths': ['clientProfiles/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ClientProfileUpPriority': {
-                'display_name': 'Move profile priority up',
-                'on': 'item',
-                'params': {},
-                'paths': ['clientProfiles/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'clientSettings': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'multicastEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'related': {'format': None, 'read_only': False, 'reference': {'format': 'object', 'types': []}, 'secret': False, 'type': 'array'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'shortcut': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'cameras/{parent_id}/clientSettings',
-                'item': 'cameras/{parent_id}/clientSettings/{id}',
-                'membership': False,
-                'type': 'cameras',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'metadata/{parent_id}/clientSettings',
-                'item': 'metadata/{parent_id}/clientSettings/{id}',
-                'membership': False,
-                'type': 'metadata',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'microphones/{parent_id}/clientSettings',
-                'item': 'microphones/{parent_id}/clientSettings/{id}',
-                'membership': False,
-                'type': 'microphones',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'speakers/{parent_id}/clientSettings',
-                'item': 'speakers/{parent_id}/clientSettings/{id}',
-                'membership': False,
-                'type': 'speakers',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'clientSettings',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'compressors': {
-        'children': [],
-        'collection': 'compressors',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'aviGenerationConfigData': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'aviGenerationDataRate': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'aviGenerationFlags': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'aviGenerationHandler': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'aviGenerationKeyFrames': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'aviGenerationQuality': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'aviGenerationSelected': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': None,
-        'item': 'compressors/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'compressors',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'customProperties': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'}},
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'cameras/{parent_id}/customProperties',
-                'item': 'cameras/{parent_id}/customProperties/{id}',
-                'membership': False,
-                'type': 'cameras',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'hardware/{parent_id}/customProperties',
-                'item': 'hardware/{parent_id}/customProperties/{id}',
-                'membership': False,
-                'type': 'hardware',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'inputEvents/{parent_id}/customProperties',
-                'item': 'inputEvents/{parent_id}/customProperties/{id}',
-                'membership': False,
-                'type': 'inputEvents',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'metadata/{parent_id}/customProperties',
-                'item': 'metadata/{parent_id}/customProperties/{id}',
-                'membership': False,
-                'type': 'metadata',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'microphones/{parent_id}/customProperties',
-                'item': 'microphones/{parent_id}/customProperties/{id}',
-                'membership': False,
-                'type': 'microphones',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'outputs/{parent_id}/customProperties',
-                'item': 'outputs/{parent_id}/customProperties/{id}',
-                'membership': False,
-                'type': 'outputs',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'speakers/{parent_id}/customProperties',
-                'item': 'speakers/{parent_id}/customProperties/{id}',
-                'membership': False,
-                'type': 'speakers',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'customProperties',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'effectivePermissions': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'id': {'format': 'uuid', 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'isAdministrator': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'objectPermissions': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': None,
-        'item': 'effectivePermissions/{id}',
-        'notes': ["The id is a securityNamespaces id; the answer is the caller's own permissions in that namespace."],
-        'parents': [],
-        'query': [],
-        'same_id_as': [],
-        'schema': 'effectivePermissionsResponseBody',
-        'scope': 'top',
-        'since': '2024 R2',
-        'tasks': {},
-        'verbs': ['get'],
-    },
-    'eventTypeGroups': {
-        'children': ['analyticsEvents', 'eventTypes'],
-        'collection': 'eventTypeGroups',
-        'create_only': [],
-        'embedded': ['analyticsEvents', 'eventTypes', 'genericEvents', 'userDefinedEvents'],
-        'fields': {
-            'analyticsEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'eventTypes': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'genericEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'userDefinedEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': None,
-        'item': 'eventTypeGroups/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'eventTypeGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get', 'list'],
-    },
-    'eventTypes': {
-        'children': [],
-        'collection': 'eventTypes',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'builtIn': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'counterEventID': {'format': None, 'read_only': True, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'generatorGroupId': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'generatorGroupName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'generatorID': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'generatorName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'generatorSubtype': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'generatorType': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'occursGlobally': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'sourceArray': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'sourceFilterArray': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'stateGroupId': {
-                'format': None,
-                'read_only': True,
-                'reference': {'format': 'guid', 'types': ['stateGroups']},
-                'secret': False,
-                'type': 'string',
-            },
-        },
-        'identity': 'name',
-        'item': 'eventTypes/{id}',
-        'notes': [],
-        'parents': [
-            {'collection': 'eventTypeGroups/{parent_id}/eventTypes', 'item': None, 'membership': False, 'type': 'eventTypeGroups', 'verbs': ['list']},
-        ],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'eventTypes',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get', 'list'],
-    },
-    'evidenceLockProfiles': {
-        'children': [],
-        'collection': 'evidenceLockProfiles',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'retentionTimeOptions': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': 'name',
-        'item': 'evidenceLockProfiles/{id}',
-        'notes': ['Older servers answer 404 "Unknown resource: evidenceLockProfiles" (assumed to need 2024 R2 or later).'],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'evidenceLockProfiles',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'failoverGroups': {
-        'children': ['failoverRecorders'],
-        'collection': 'failoverGroups',
-        'create_only': [],
-        'embedded': ['failoverRecorders'],
-        'fields': {
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'failoverRecorders': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'failoverGroups/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'failoverGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'MoveFailoverGroup': {
-                'display_name': 'Move failover server',
-                'on': 'collection',
-                'params': {
-                    'failoverGroup': {
-                        'format': None,
-                        'reference': {'format': 'object', 'types': ['failoverGroups']},
-                        'secret': False,
-                        'type': 'object',
-                    },
-                    'failoverServer': {
-                        'format': None,
-                        'reference': {'format': 'object', 'types': ['failoverRecorders']},
-                        'secret': False,
-                        'type': 'object',
-                    },
-                    'position': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                },
-                'paths': ['failoverGroups'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'failoverRecorders': {
-        'children': [],
-        'collection': 'failoverRecorders',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'activeWebServerUri': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'databasePath': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'hostName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'multicastServerAddress': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'portNumber': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'position': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'publicAccessEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'publicWebserverHostName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'publicWebserverPort': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'udpPort': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'webServerUri': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'failoverRecorders/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'failoverGroups/{parent_id}/failoverRecorders',
-                'item': None,
-                'membership': False,
-                'type': 'failoverGroups',
-                'verbs': ['list'],
-            },
-        ],
-        'query': ['definitions', 'disabled', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'failoverRecorders',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'fisheyeLens': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'fisheyeFieldOfView': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'orientation': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'registeredPanomorphLens': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'registeredPanomorphLensNumber': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'cameras/{parent_id}/fisheyeLens',
-                'item': 'cameras/{parent_id}/fisheyeLens/{id}',
-                'membership': False,
-                'type': 'cameras',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'fisheyeLens',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'genericEventDataSources': {
-        'children': [],
-        'collection': 'genericEventDataSources',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'dataSourceAddressFamily': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'dataSourceAllowed': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'dataSourceAllowed6': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'dataSourceEcho': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'dataSourceEncoding': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'dataSourceLog': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'dataSourcePort': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'dataSourceProtocol': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'dataSourceSeparator': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'genericEventDataSources/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'disabled', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'genericEventDataSources',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'genericEvents': {
-        'children': [],
-        'collection': 'genericEvents',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'dataSource': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'bracket', 'prefix': 'GenericEventDataSource', 'types': ['genericEventDataSources']},
-                'secret': False,
-                'type': 'string',
-            },
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'expression': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'expressionType': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'priority': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'shadowId': {'format': None, 'read_only': True, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'genericEvents/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'disabled', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'genericEvents',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'gisMapLocations': {
-        'children': [],
-        'collection': 'gisMapLocations',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'color': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'positionX': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'positionY': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'scale': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-        },
-        'identity': 'name',
-        'item': 'gisMapLocations/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'gisMapLocations',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'hardware': {
-        'children': [
-            'cameras',
-            'customProperties',
-            'hardwareDeviceEvents',
-            'hardwareDriverSettings',
-            'hardwarePtzSettings',
-            'inputEvents',
-            'metadata',
-            'microphones',
-            'outputs',
-            'speakers',
-        ],
-        'collection': 'hardware',
-        'create_only': [],
-        'embedded': [
-            'cameras',
-            'customProperties',
-            'hardwareDeviceEvents',
-            'hardwareDriverSettings',
-            'hardwarePtzSettings',
-            'inputEvents',
-            'metadata',
-            'microphones',
-            'outputs',
-            'speakers',
-        ],
-        'fields': {
-            'address': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'cameras': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'customProperties': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'hardwareDeviceEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'hardwareDriverPath': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': ['hardwareDrivers']},
-                'secret': False,
-                'type': 'object',
-            },
-            'hardwareDriverSettings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'hardwarePtzSettings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'inputEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'metadata': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'microphones': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'model': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'outputs': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'passwordLastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'speakers': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'userName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'hardware/{id}',
-        'notes': [
-            ('Hardware is created by the AddHardware task on recordingServers (its devices start disabled) and deleted at '
-             'recordingServers/{id}/hardware/{id}.'),
-            'The prose ?tasks example also lists UpdateHardware, which the task parameter does not document.',
-        ],
-        'parents': [
-            {
-                'collection': 'recordingServers/{parent_id}/hardware',
-                'item': 'recordingServers/{parent_id}/hardware/{id}',
-                'membership': False,
-                'type': 'recordingServers',
-                'verbs': ['delete', 'list'],
-            },
-        ],
-        'query': ['definitions', 'disabled', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'hardware',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangePasswordHardware': {
-                'display_name': 'Change hardware password',
-                'on': 'item',
-                'params': {
-                    'password': {'format': 'password', 'reference': None, 'secret': True, 'type': 'string'},
-                    'updatePasswordOnDevice': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                },
-                'paths': ['hardware/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'MoveHardware': {
-                'display_name': 'Move hardware',
-                'on': 'item',
-                'params': {
-                    'destinationRecordingServer': {
-                        'format': None,
-                        'reference': {'format': 'slash', 'types': ['recordingServers']},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                },
-                'paths': ['hardware/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ReadPasswordHardware': {
-                'display_name': 'Read hardware password',
-                'on': 'item',
-                'params': {},
-                'paths': ['hardware/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'ReplaceHardware': {
-                'display_name': 'Replace hardware',
-                'on': 'item',
-                'params': {
-                    'address': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'allowDeletingDisabledDevices': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'customDriverData': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'driver': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'httpsPort': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'password': {'format': 'password', 'reference': None, 'secret': True, 'type': 'string'},
-                    'port': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'useHttps': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'userName': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['hardware/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'UpdateFirmwareHardware': {
-                'display_name': 'Update firmware',
-                'on': 'item',
-                'params': {'storageId': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['hardware/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'hardwareDeviceEvents': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'hardwareDeviceEvents': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'cameras/{parent_id}/hardwareDeviceEvents',
-                'item': 'cameras/{parent_id}/hardwareDeviceEvents/{id}',
-                'membership': False,
-                'type': 'cameras',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'hardware/{parent_id}/hardwareDeviceEvents',
-                'item': 'hardware/{parent_id}/hardwareDeviceEvents/{id}',
-                'membership': False,
-                'type': 'hardware',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'inputEvents/{parent_id}/hardwareDeviceEvents',
-                'item': 'inputEvents/{parent_id}/hardwareDeviceEvents/{id}',
-                'membership': False,
-                'type': 'inputEvents',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'metadata/{parent_id}/hardwareDeviceEvents',
-                'item': 'metadata/{parent_id}/hardwareDeviceEvents/{id}',
-                'membership': False,
-                'type': 'metadata',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'microphones/{parent_id}/hardwareDeviceEvents',
-                'item': 'microphones/{parent_id}/hardwareDeviceEvents/{id}',
-                'membership': False,
-                'type': 'microphones',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'outputs/{parent_id}/hardwareDeviceEvents',
-                'item': 'outputs/{parent_id}/hardwareDeviceEvents/{id}',
-                'membership': False,
-                'type': 'outputs',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'speakers/{parent_id}/hardwareDeviceEvents',
-                'item': 'speakers/{parent_id}/hardwareDeviceEvents/{id}',
-                'membership': False,
-                'type': 'speakers',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'hardwareDeviceEvents',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'hardwareDriverSettings': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'hardwarePtz': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': ['Fields depend on the driver; values and ?definitions flags are strings ("50", "true").'],
-        'parents': [
-            {
-                'collection': 'hardware/{parent_id}/hardwareDriverSettings',
-                'item': 'hardware/{parent_id}/hardwareDriverSettings/{id}',
-                'membership': False,
-                'type': 'hardware',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'hardwareDriverSettings',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'hardwareDrivers': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'driverRevision': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'driverType': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'driverVersion': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'groupName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'number': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'useCount': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-        },
-        'identity': 'name',
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'recordingServers/{parent_id}/hardwareDrivers',
-                'item': 'recordingServers/{parent_id}/hardwareDrivers/{id}',
-                'membership': False,
-                'type': 'recordingServers',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'hardwareDrivers',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'hardwarePtzSettings': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'hardwarePtzDeviceSettings': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'hardware/{parent_id}/hardwarePtzSettings',
-                'item': 'hardware/{parent_id}/hardwarePtzSettings/{id}',
-                'membership': False,
-                'type': 'hardware',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'hardwarePtzSettings',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'inputEventGroups': {
-        'children': ['inputEventGroups', 'inputEvents'],
-        'collection': 'inputEventGroups',
-        'create_only': [],
-        'embedded': ['inputEventGroups', 'inputEvents'],
-        'fields': {
-            'builtIn': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'inputEventGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'inputEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'inputEventGroups/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'inputEventGroups/{parent_id}/inputEventGroups',
-                'item': None,
-                'membership': False,
-                'type': 'inputEventGroups',
-                'verbs': ['list'],
-            },
-        ],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'inputEventGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'inputEvents': {
-        'children': ['customProperties', 'hardwareDeviceEvents', 'settings'],
-        'collection': 'inputEvents',
-        'create_only': [],
-        'embedded': ['customProperties', 'hardwareDeviceEvents', 'settings'],
-        'fields': {
-            'channel': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'coverageDepth': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageDirection': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageFieldOfView': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'customProperties': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'gisPoint': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'hardwareDeviceEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'icon': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'settings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'shortName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'inputEvents/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'hardware/{parent_id}/inputEvents',
-                'item': 'hardware/{parent_id}/inputEvents/{id}',
-                'membership': False,
-                'type': 'hardware',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'inputEventGroups/{parent_id}/inputEvents',
-                'item': 'inputEventGroups/{parent_id}/inputEvents/{id}',
-                'membership': True,
-                'type': 'inputEventGroups',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'disabled', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'inputEvents',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['inputEvents/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SendDriverCommand': {
-                'display_name': 'Send driver command to device',
-                'on': 'item',
-                'params': {
-                    'command': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'parameter': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'timeOut': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                },
-                'paths': ['inputEvents/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'layoutGroups': {
-        'children': ['layouts'],
-        'collection': 'layoutGroups',
-        'create_only': [],
-        'embedded': ['layouts'],
-        'fields': {
-            'description': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'layouts': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'name': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'layoutGroups/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'layoutGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'layouts': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'definitionXml': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'layoutGroups/{parent_id}/layouts',
-                'item': 'layoutGroups/{parent_id}/layouts/{id}',
-                'membership': False,
-                'type': 'layoutGroups',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'layouts',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'licenseDetails': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'activated': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'changesWithoutActivation': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'firstGraceExpirationDate': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'graceExpired': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'inGrace': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'licenseType': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'notLicensed': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'note': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'pluginId': {'format': None, 'read_only': True, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'licenseInformations/{parent_id}/licenseDetails',
-                'item': None,
-                'membership': False,
-                'type': 'licenseInformations',
-                'verbs': ['list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'licenseDetails',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'licenseInformations': {
-        'children': ['licenseDetails', 'licenseInstalledProducts', 'licenseOverviewAll'],
-        'collection': 'licenseInformations',
-        'create_only': [],
-        'embedded': ['licenseDetails', 'licenseInstalledProducts', 'licenseOverviewAll'],
-        'fields': {
-            'activationAutomatic': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'careId': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'careLevel': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'licenseDetails': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'licenseInstalledProducts': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'licenseOverviewAll': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'licenseProperties': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'productionEnvironment': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'sku': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'slc': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': 'licenseInformations/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'licenseInformations',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ActivateLicense': {
-                'display_name': 'Activate License',
-                'on': 'item',
-                'params': {
-                    'activationAutomatic': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'password': {'format': 'password', 'reference': None, 'secret': True, 'type': 'string'},
-                    'userName': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['licenseInformations/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'ChangeLicense': {
-                'display_name': 'Change to a new license',
-                'on': 'item',
-                'params': {'license': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['licenseInformations/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'RequestLicense': {
-                'display_name': 'Request license for offline activation',
-                'on': 'item',
-                'params': {},
-                'paths': ['licenseInformations/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'StopAutomaticLicenseActivation': {
-                'display_name': None,
-                'on': 'item',
-                'params': {},
-                'paths': ['licenseInformations/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'UpdateLicense': {
-                'display_name': 'Update license',
-                'on': 'item',
-                'params': {'license': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['licenseInformations/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'licenseInstalledProducts': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'carePlus': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'carePremium': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'expirationDate': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'pluginId': {'format': None, 'read_only': True, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-            'productDisplayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'slc': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'licenseInformations/{parent_id}/licenseInstalledProducts',
-                'item': None,
-                'membership': False,
-                'type': 'licenseInformations',
-                'verbs': ['list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'licenseInstalledProducts',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'licenseOverviewAll': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'activated': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'licenseType': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'pluginId': {'format': None, 'read_only': True, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'licenseInformations/{parent_id}/licenseOverviewAll',
-                'item': None,
-                'membership': False,
-                'type': 'licenseInformations',
-                'verbs': ['list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'licenseOverviewAll',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'loginProviders': {
-        'children': ['registeredClaims'],
-        'collection': 'loginProviders',
-        'create_only': [],
-        'embedded': ['registeredClaims'],
-        'fields': {
-            'authority': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'callbackPath': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'clientId': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'clientSecret': {'format': None, 'read_only': False, 'reference': None, 'secret': True, 'type': 'string'},
-            'clientSecretHasValue': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'promptForLogin': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'registeredClaims': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'scopes': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'userNameClaimType': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'loginProviders/{id}',
-        'notes': [
-            'clientSecret is write-only: reads do not return it; clientSecretHasValue tells whether one is set.',
-            '2025 R3 adds clientSecretType, which this document does not have.',
-        ],
-        'parents': [],
-        'query': ['definitions', 'disabled', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'loginProviders',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'lprMatchLists': {
-        'children': [],
-        'collection': 'lprMatchLists',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'customFields': {'format': 'list-of-items', 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'registrationNumbers': {'format': 'list-of-items', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'triggerEventList': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': []},
-                'secret': False,
-                'type': 'array',
-            },
-        },
-        'identity': 'name',
-        'item': 'lprMatchLists/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'lprMatchLists',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'MethodIdAddOrEditRegistrationNumbersInfo': {
-                'display_name': 'Add or edit data for registration numbers',
-                'on': 'item',
-                'params': {'registrationNumbers': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['lprMatchLists/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'MethodIdDeleteAllRegistrationNumbers': {
-                'display_name': None,
-                'on': 'item',
-                'params': {},
-                'paths': ['lprMatchLists/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'MethodIdDeleteRegistrationNumbers': {
-                'display_name': 'Delete registration numbers',
-                'on': 'item',
-                'params': {'registrationNumbers': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['lprMatchLists/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'MethodIdGetCustomFieldsForRegistrationNumber': {
-                'display_name': 'Get custom fields',
-                'on': 'item',
-                'params': {'registrationNumber': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['lprMatchLists/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'MethodIdGetRegistrationNumbersInfo': {
-                'display_name': None,
-                'on': 'item',
-                'params': {},
-                'paths': ['lprMatchLists/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'mailNotificationProfiles': {
-        'children': [],
-        'collection': 'mailNotificationProfiles',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'embedImages': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'frameRate': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'includeAVI': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'includeImages': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'messageText': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'numberOfImages': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'recipients': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'subject': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'timeAfterEvent': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'timeBeforeEvent': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'timeBetweenImages': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'timeBetweenMails': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-        },
-        'identity': 'name',
-        'item': 'mailNotificationProfiles/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'mailNotificationProfiles',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'matrix': {
-        'children': [],
-        'collection': 'matrix',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'address': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'password': {'format': None, 'read_only': False, 'reference': None, 'secret': True, 'type': 'string'},
-            'port': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'matrix/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'matrix',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['matrix/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'MatrixCommand': {
-                'display_name': 'Matrix command',
-                'on': 'item',
-                'params': {
-                    'matrixCameraList': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'matrixCommandType': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['matrix/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'metadata': {
-        'children': ['clientSettings', 'customProperties', 'hardwareDeviceEvents', 'settings'],
-        'collection': 'metadata',
-        'create_only': [],
-        'embedded': ['clientSettings', 'customProperties', 'hardwareDeviceEvents', 'settings'],
-        'fields': {
-            'channel': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'clientSettings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'coverageDepth': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageDirection': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageFieldOfView': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'customProperties': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'edgeStorageEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'edgeStoragePlaybackEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'failoverSetting': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'gisPoint': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'hardwareDeviceEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'icon': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'manualRecordingTimeoutEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'manualRecordingTimeoutMinutes': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'prebufferEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'prebufferInMemory': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'prebufferSeconds': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'recordingEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'recordingStorage': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': ['storages']},
-                'secret': False,
-                'type': 'object',
-            },
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'settings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'shortName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'metadata/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'hardware/{parent_id}/metadata',
-                'item': 'hardware/{parent_id}/metadata/{id}',
-                'membership': False,
-                'type': 'hardware',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'metadataGroups/{parent_id}/metadata',
-                'item': 'metadataGroups/{parent_id}/metadata/{id}',
-                'membership': True,
-                'type': 'metadataGroups',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'disabled', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'metadata',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeDeviceRecordingStorage': {
-                'display_name': 'Change storage for device',
-                'on': 'item',
-                'params': {
-                    'itemSelection': {
-                        'format': None,
-                        'reference': {'format': 'bracket', 'prefix': 'Storage', 'types': ['storages']},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                    'moveData': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                },
-                'paths': ['metadata/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['metadata/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetOtherRecordingServersWithMedia': {
-                'display_name': 'Get recording servers with media',
-                'on': 'item',
-                'params': {},
-                'paths': ['metadata/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetOtherRecordingStoragesWithMedia': {
-                'display_name': '[DEPRECATED] This function is deprecated and should not be used',
-                'on': 'item',
-                'params': {},
-                'paths': ['metadata/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'RetrieveEdgeStorage': {
-                'display_name': 'Retrieve recordings from edge storage',
-                'on': 'item',
-                'params': {
-                    'endTime': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                    'identifier': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-                    'relatedTasks': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'startTime': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['metadata/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SendDriverCommand': {
-                'display_name': 'Send driver command to device',
-                'on': 'item',
-                'params': {
-                    'command': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'parameter': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'timeOut': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                },
-                'paths': ['metadata/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'TruncateStorage': {
-                'display_name': 'Delete all recordings for device on storage',
-                'on': 'item',
-                'params': {},
-                'paths': ['metadata/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'TruncateStorageOnOtherRecordingServer': {
-                'display_name': 'Delete all recordings for device on another recording server',
-                'on': 'item',
-                'params': {'itemSelection': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['metadata/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'metadataGroups': {
-        'children': ['metadata', 'metadataGroups'],
-        'collection': 'metadataGroups',
-        'create_only': [],
-        'embedded': ['metadata', 'metadataGroups'],
-        'fields': {
-            'builtIn': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'metadata': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'metadataGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'metadataGroups/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'metadataGroups/{parent_id}/metadataGroups',
-                'item': None,
-                'membership': False,
-                'type': 'metadataGroups',
-                'verbs': ['list'],
-            },
-        ],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'metadataGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'microphoneGroups': {
-        'children': ['microphoneGroups', 'microphones'],
-        'collection': 'microphoneGroups',
-        'create_only': [],
-        'embedded': ['microphoneGroups', 'microphones'],
-        'fields': {
-            'builtIn': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'microphoneGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'microphones': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'microphoneGroups/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'microphoneGroups/{parent_id}/microphoneGroups',
-                'item': None,
-                'membership': False,
-                'type': 'microphoneGroups',
-                'verbs': ['list'],
-            },
-        ],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'microphoneGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'microphones': {
-        'children': ['clientSettings', 'customProperties', 'hardwareDeviceEvents', 'settings'],
-        'collection': 'microphones',
-        'create_only': [],
-        'embedded': ['clientSettings', 'customProperties', 'hardwareDeviceEvents', 'settings'],
-        'fields': {
-            'channel': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'clientSettings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'coverageDepth': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageDirection': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageFieldOfView': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'customProperties': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'edgeStorageEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'edgeStoragePlaybackEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'failoverSetting': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'gisPoint': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'hardwareDeviceEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'icon': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'manualRecordingTimeoutEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'manualRecordingTimeoutMinutes': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'prebufferEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'prebufferInMemory': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'prebufferSeconds': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'recordingEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'recordingStorage': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': ['storages']},
-                'secret': False,
-                'type': 'object',
-            },
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'settings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'shortName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'microphones/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'hardware/{parent_id}/microphones',
-                'item': 'hardware/{parent_id}/microphones/{id}',
-                'membership': False,
-                'type': 'hardware',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'microphoneGroups/{parent_id}/microphones',
-                'item': 'microphoneGroups/{parent_id}/microphones/{id}',
-                'membership': True,
-                'type': 'microphoneGroups',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'disabled', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'microphones',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeDeviceRecordingStorage': {
-                'display_name': 'Change storage for device',
-                'on': 'item',
-                'params': {
-                    'itemSelection': {
-                        'format': None,
-                        'reference': {'format': 'bracket', 'prefix': 'Storage', 'types': ['storages']},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                    'moveData': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                },
-                'paths': ['microphones/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['microphones/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetOtherRecordingServersWithMedia': {
-                'display_name': 'Get recording servers with media',
-                'on': 'item',
-                'params': {},
-                'paths': ['microphones/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetOtherRecordingStoragesWithMedia': {
-                'display_name': '[DEPRECATED] This function is deprecated and should not be used',
-                'on': 'item',
-                'params': {},
-                'paths': ['microphones/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'RetrieveEdgeStorage': {
-                'display_name': 'Retrieve recordings from edge storage',
-                'on': 'item',
-                'params': {
-                    'endTime': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                    'identifier': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-                    'relatedTasks': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'startTime': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['microphones/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SendDriverCommand': {
-                'display_name': 'Send driver command to device',
-                'on': 'item',
-                'params': {
-                    'command': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'parameter': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'timeOut': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                },
-                'paths': ['microphones/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'TruncateStorage': {
-                'display_name': 'Delete all recordings for device on storage',
-                'on': 'item',
-                'params': {},
-                'paths': ['microphones/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'TruncateStorageOnOtherRecordingServer': {
-                'display_name': 'Delete all recordings for device on another recording server',
-                'on': 'item',
-                'params': {'itemSelection': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['microphones/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'mipItems': {
-        'children': ['mipItems'],
-        'collection': None,
-        'create_only': [],
-        'embedded': ['mipItems'],
-        'fields': {
-            'GisPoint': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'Id': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'LastModified': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'Name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            '__Encrypt': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'mipItems': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'Name',
-        'item': 'mipItems/{id}',
-        'notes': ['At the root only tasks are invoked: POST mipItems/{id}?task=<name>.'],
-        'parents': [
-            {
-                'collection': 'mipItems/{parent_id}/mipItems',
-                'item': 'mipItems/{parent_id}/mipItems/{id}',
-                'membership': False,
-                'type': 'mipItems',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'mipKinds/{parent_id}/mipItems',
-                'item': 'mipKinds/{parent_id}/mipItems/{id}',
-                'membership': False,
-                'type': 'mipKinds',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'includeChildren', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'mipItems',
-        'scope': 'child',
-        'since': None,
-        'tasks': {
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['mipItems/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': [],
-    },
-    'mipKinds': {
-        'children': ['mipItems'],
-        'collection': 'mipKinds',
-        'create_only': [],
-        'embedded': ['mipItems'],
-        'fields': {
-            'dataVersion': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayOnGisMap': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'kindType': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'mipItems': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'modifiedUser': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'parentKind': {'format': None, 'read_only': False, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-            'pluginId': {'format': None, 'read_only': True, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-            'pluginName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'securityAction': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'mipKinds/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'mipKinds',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'GetMIPOptionProperty': {
-                'display_name': 'Get option menu XML properties',
-                'on': 'collection',
-                'params': {
-                    'optionId': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-                    'userPrivate': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                },
-                'paths': ['mipKinds'],
-                'secret_result': False,
-                'since': None,
-            },
-            'MIPItemDataVersionSum': {
-                'display_name': None,
-                'on': 'collection',
-                'params': {},
-                'paths': ['mipKinds'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SetMIPOptionProperty': {
-                'display_name': 'Set option menu XML properties',
-                'on': 'collection',
-                'params': {
-                    'dataVersion': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'optionId': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-                    'userPrivate': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'xML': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['mipKinds'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'monitorPresets': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'definitionXml': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'monitors/{parent_id}/monitorPresets',
-                'item': 'monitors/{parent_id}/monitorPresets/{id}',
-                'membership': False,
-                'type': 'monitors',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'monitorPresets',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'monitors': {
-        'children': ['monitorPresets'],
-        'collection': None,
-        'create_only': [],
-        'embedded': ['monitorPresets'],
-        'fields': {
-            'aspectRatio': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'emptyViewItems': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'insertionMethod': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'locationX': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'locationY': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'monitorPresets': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'monitorSize': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'monitorState': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'noLayout': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'view': {'format': None, 'read_only': False, 'reference': {'format': 'object', 'types': ['views']}, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'monitors/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'videoWalls/{parent_id}/monitors',
-                'item': 'videoWalls/{parent_id}/monitors/{id}',
-                'membership': False,
-                'type': 'videoWalls',
-                'verbs': ['create', 'delete', 'list'],
-            },
-        ],
-        'query': ['definitions', 'includeChildren', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'monitors',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ApplyCameras': {
-                'display_name': 'Apply cameras',
-                'on': 'item',
-                'params': {
-                    'beginPosition': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'cameraGroupPaths': {
-                        'format': None,
-                        'reference': {'format': 'object', 'types': ['cameraGroups']},
-                        'secret': False,
-                        'type': 'array',
-                    },
-                    'cameraPaths': {'format': None, 'reference': {'format': 'object', 'types': ['cameras']}, 'secret': False, 'type': 'array'},
-                },
-                'paths': ['monitors/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ApplyCamerasAndLayout': {
-                'display_name': 'Apply cameras and layout',
-                'on': 'item',
-                'params': {
-                    'beginPosition': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'cameraGroupPaths': {
-                        'format': None,
-                        'reference': {'format': 'object', 'types': ['cameraGroups']},
-                        'secret': False,
-                        'type': 'array',
-                    },
-                    'cameraPaths': {'format': None, 'reference': {'format': 'object', 'types': ['cameras']}, 'secret': False, 'type': 'array'},
-                    'layoutPath': {'format': None, 'reference': {'format': 'object', 'types': ['layouts']}, 'secret': False, 'type': 'object'},
-                },
-                'paths': ['monitors/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ApplyLayout': {
-                'display_name': 'Apply layout',
-                'on': 'item',
-                'params': {
-                    'layoutPath': {'format': None, 'reference': {'format': 'object', 'types': ['layouts']}, 'secret': False, 'type': 'object'},
-                },
-                'paths': ['monitors/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ApplyMonitorState': {
-                'display_name': 'Apply monitor state',
-                'on': 'item',
-                'params': {'monitorState': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['monitors/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ApplyTextAndLayout': {
-                'display_name': 'Apply text and layout',
-                'on': 'item',
-                'params': {
-                    'beginPosition': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'layoutPath': {'format': None, 'reference': {'format': 'object', 'types': ['layouts']}, 'secret': False, 'type': 'object'},
-                    'textMessage': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['monitors/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ApplyViewItemsXml': {
-                'display_name': 'Apply view items XML',
-                'on': 'item',
-                'params': {
-                    'beginPosition': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'viewItemsXml': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['monitors/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'RemoveCameras': {
-                'display_name': 'Remove cameras',
-                'on': 'item',
-                'params': {
-                    'cameraGroupPaths': {
-                        'format': None,
-                        'reference': {'format': 'object', 'types': ['cameraGroups']},
-                        'secret': False,
-                        'type': 'array',
-                    },
-                    'cameraPaths': {'format': None, 'reference': {'format': 'object', 'types': ['cameras']}, 'secret': False, 'type': 'array'},
-                },
-                'paths': ['monitors/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'patch', 'put'],
-    },
-    'motionDetections': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'detectionMethod': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'excludeRegions': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'generateMotionMetadata': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'gridSize': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'hardwareAccelerationMode': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'keyframesOnly': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'manualSensitivity': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'manualSensitivityEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'processTime': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'threshold': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'useExcludeRegions': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [
-            ('The prose also names motionDetections/{cameraId} (the camera id reused; no POST, no DELETE); the document has only '
-             'cameras/{id}/motionDetections.'),
-        ],
-        'parents': [
-            {
-                'collection': 'cameras/{parent_id}/motionDetections',
-                'item': 'cameras/{parent_id}/motionDetections/{id}',
-                'membership': False,
-                'type': 'cameras',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'motionDetections',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'outputGroups': {
-        'children': ['outputGroups', 'outputs'],
-        'collection': 'outputGroups',
-        'create_only': [],
-        'embedded': ['outputGroups', 'outputs'],
-        'fields': {
-            'builtIn': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'outputGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'outputs': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'outputGroups/{id}',
-        'notes': [],
-        'parents': [
-            {'collection': 'outputGroups/{parent_id}/outputGroups', 'item': None, 'membership': False, 'type': 'outputGroups', 'verbs': ['list']},
-        ],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'outputGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'outputs': {
-        'children': ['customProperties', 'hardwareDeviceEvents', 'settings'],
-        'collection': 'outputs',
-        'create_only': [],
-        'embedded': ['customProperties', 'hardwareDeviceEvents', 'settings'],
-        'fields': {
-            'channel': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'coverageDepth': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageDirection': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageFieldOfView': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'customProperties': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'gisPoint': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'hardwareDeviceEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'icon': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'settings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'shortName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'outputs/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'hardware/{parent_id}/outputs',
-                'item': 'hardware/{parent_id}/outputs/{id}',
-                'membership': False,
-                'type': 'hardware',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'outputGroups/{parent_id}/outputs',
-                'item': 'outputGroups/{parent_id}/outputs/{id}',
-                'membership': True,
-                'type': 'outputGroups',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'disabled', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'outputs',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'Activate': {
-                'display_name': 'Activate output',
-                'on': 'item',
-                'params': {},
-                'paths': ['outputs/{id}'],
-                'secret_result': False,
-                'since': '2024 R2',
-            },
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['outputs/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'Deactivate': {
-                'display_name': 'Deactivate output',
-                'on': 'item',
-                'params': {},
-                'paths': ['outputs/{id}'],
-                'secret_result': False,
-                'since': '2024 R2',
-            },
-            'SendDriverCommand': {
-                'display_name': 'Send driver command to device',
-                'on': 'item',
-                'params': {
-                    'command': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'parameter': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'timeOut': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                },
-                'paths': ['outputs/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'Trigger': {
-                'display_name': 'Trigger output',
-                'on': 'item',
-                'params': {},
-                'paths': ['outputs/{id}'],
-                'secret_result': False,
-                'since': '2024 R2',
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'owner': {
-        'children': [],
-        'collection': 'owner',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': None,
-        'item': 'owner/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'owner',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'AddBasicOwnerInfo': {
-                'display_name': 'Add basic owner information',
-                'on': 'item',
-                'params': {
-                    'tagType': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'tagValue': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['owner/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'RemoveBasicOwnerInfo': {
-                'display_name': 'Remove basic owner tag',
-                'on': 'item',
-                'params': {'itemSelection': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'}},
-                'paths': ['owner/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'patrollingProfiles': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'customizeTransitions': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'endPresetId': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'guid', 'types': ['ptzPresets']},
-                'secret': False,
-                'type': 'string',
-            },
-            'endSpeed': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'endTransitionTime': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'initSpeed': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'initTransitionTime': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'patrollingEntry': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'patrollingProfiles/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'cameras/{parent_id}/patrollingProfiles',
-                'item': 'cameras/{parent_id}/patrollingProfiles/{id}',
-                'membership': False,
-                'type': 'cameras',
-                'verbs': ['create', 'delete', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'patrollingProfiles',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'AddPatrollingEntry': {
-                'display_name': 'Add patrolling entry',
-                'on': 'item',
-                'params': {
-                    'order': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'presetId': {'format': None, 'reference': {'format': 'guid', 'types': ['ptzPresets']}, 'secret': False, 'type': 'string'},
-                    'waitTime': {'format': 'double', 'reference': None, 'secret': False, 'type': 'number'},
-                },
-                'paths': ['patrollingProfiles/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'RemovePatrollingEntry': {
-                'display_name': 'Remove patrolling entry',
-                'on': 'item',
-                'params': {
-                    'itemSelection': {
-                        'format': None,
-                        'reference': {'format': 'bracket', 'prefix': 'PatrollingEntry', 'types': []},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                },
-                'paths': ['patrollingProfiles/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'patch', 'put'],
-    },
-    'privacyProtections': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'privacyMaskXml': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'cameras/{parent_id}/privacyProtections',
-                'item': 'cameras/{parent_id}/privacyProtections/{id}',
-                'membership': False,
-                'type': 'cameras',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'privacyProtections',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'ptzPresets': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'defaultPreset': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'devicePreset': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'devicePresetInternalId': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'locked': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'pan': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'tilt': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'zoom': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-        },
-        'identity': 'name',
-        'item': None,
-        'notes': [
-            'No PUT or PATCH: a preset is changed by deleting and re-creating it.',
-            'Create answers 201 {"result": <preset>}; the document lists 200 only.',
-            ('DefaultPtzPreset takes {"itemSelection": "PtzPreset[<UPPER-CASE-ID>]"}; it may answer synchronously (state Success) or with a task '
-             'to poll.'),
-            ('GetDevicePresets runs in two steps: invoke with {"sessionDataId": 0}, wait for the task, then invoke again with the sessionDataId '
-             'the task reports and wait for that task.'),
-        ],
-        'parents': [
-            {
-                'collection': 'cameras/{parent_id}/ptzPresets',
-                'item': 'cameras/{parent_id}/ptzPresets/{id}',
-                'membership': False,
-                'type': 'cameras',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'ptzPresets',
-        'scope': 'child',
-        'since': None,
-        'tasks': {
-            'DefaultPtzPreset': {
-                'display_name': 'Set default PTZ preset',
-                'on': 'collection',
-                'params': {
-                    'itemSelection': {
-                        'format': None,
-                        'reference': {'format': 'bracket', 'prefix': 'PtzPreset', 'types': ['ptzPresets']},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                },
-                'paths': ['cameras/{parent_id}/ptzPresets'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetDevicePresets': {
-                'display_name': 'Get presets from camera',
-                'on': 'collection',
-                'params': {'sessionDataId': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'}},
-                'paths': ['cameras/{parent_id}/ptzPresets'],
-                'secret_result': False,
-                'since': None,
-            },
-            'Goto': {
-                'display_name': 'Goto preset',
-                'on': 'item',
-                'params': {},
-                'paths': ['cameras/{parent_id}/ptzPresets/{id}'],
-                'secret_result': False,
-                'since': '2024 R2',
-            },
-        },
-        'verbs': [],
-    },
-    'recordingServerFailovers': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'failoverPort': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'hotStandby': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'bracket', 'prefix': 'FailoverRecorder', 'types': ['failoverRecorders']},
-                'secret': False,
-                'type': 'string',
-            },
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'primaryFailoverGroup': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'bracket', 'prefix': 'FailoverGroup', 'types': ['failoverGroups']},
-                'secret': False,
-                'type': 'string',
-            },
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'secondaryFailoverGroup': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'bracket', 'prefix': 'FailoverGroup', 'types': ['failoverGroups']},
-                'secret': False,
-                'type': 'string',
-            },
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'recordingServers/{parent_id}/recordingServerFailovers',
-                'item': 'recordingServers/{parent_id}/recordingServerFailovers/{id}',
-                'membership': False,
-                'type': 'recordingServers',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'recordingServerFailovers',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'recordingServerMulticasts': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'MTU': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'TTL': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'iPAddressEnd': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'iPAddressStart': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'portRangeEnd': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'portRangeStart': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'recordingServers/{parent_id}/recordingServerMulticasts',
-                'item': 'recordingServers/{parent_id}/recordingServerMulticasts/{id}',
-                'membership': False,
-                'type': 'recordingServers',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'recordingServerMulticasts',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'recordingServers': {
-        'children': ['hardware', 'hardwareDrivers', 'recordingServerFailovers', 'recordingServerMulticasts', 'storages', 'tasks'],
-        'collection': 'recordingServers',
-        'create_only': [],
-        'embedded': ['hardware', 'hardwareDrivers', 'recordingServerFailovers', 'recordingServerMulticasts', 'storages'],
-        'fields': {
-            'activeWebServerUri': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'hardware': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'hardwareDrivers': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'hostName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'multicastServerAddress': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'portNumber': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'publicAccessEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'publicWebserverHostName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'publicWebserverPort': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'recordingServerFailovers': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'recordingServerMulticasts': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'shutdownOnStorageFailure': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'storages': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'synchronizationTime': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'timeZoneName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'version': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'webServerUri': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'recordingServers/{id}',
-        'notes': [
-            ('Adding hardware: invoke HardwareScan or AddHardware without a body to learn the params, invoke with the body, poll the task, then '
-             'GET the new hardware, update and enable it.'),
-        ],
-        'parents': [],
-        'query': ['definitions', 'disabled', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'recordingServers',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'AddHardware': {
-                'display_name': 'Add new hardware',
-                'on': 'item',
-                'params': {
-                    'customData': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'hardwareAddress': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'hardwareDriverPath': {
-                        'format': None,
-                        'reference': {'format': 'object', 'types': ['hardwareDrivers']},
-                        'secret': False,
-                        'type': 'object',
-                    },
-                    'password': {'format': 'password', 'reference': None, 'secret': True, 'type': 'string'},
-                    'userName': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['recordingServers/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'CreateDirectoryOnRecorder': {
-                'display_name': 'Create directory on recorder',
-                'on': 'item',
-                'params': {'newDirectoryFullName': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['recordingServers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetOtherDevicesWithMediaOnRecorder': {
-                'display_name': 'Get devices with media on recording server',
-                'on': 'item',
-                'params': {},
-                'paths': ['recordingServers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'HardwareScan': {
-                'display_name': 'Detect hardware driver',
-                'on': 'item',
-                'params': {
-                    'hardwareAddress': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'hardwareDriverIds': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'password': {'format': 'password', 'reference': None, 'secret': True, 'type': 'string'},
-                    'useDefaultCredentials': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'userName': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['recordingServers/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'HardwareScanExpress': {
-                'display_name': 'Detect hardware',
-                'on': 'item',
-                'params': {
-                    'primaryPassword': {'format': None, 'reference': None, 'secret': True, 'type': 'string'},
-                    'primaryUserName': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'secondaryPassword': {'format': None, 'reference': None, 'secret': True, 'type': 'string'},
-                    'secondaryUserName': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'tertiaryPassword': {'format': None, 'reference': None, 'secret': True, 'type': 'string'},
-                    'tertiaryUserName': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'useDefaultCredentials': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'useSecurePort': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                },
-                'paths': ['recordingServers/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'ReadDirectoriesOnRecorder': {
-                'display_name': 'Read directories on recorder',
-                'on': 'item',
-                'params': {'currentDirectory': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['recordingServers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ReadDrivesOnRecorder': {
-                'display_name': 'Read drives on recorder',
-                'on': 'item',
-                'params': {},
-                'paths': ['recordingServers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['delete', 'get', 'list', 'patch', 'put'],
-    },
-    'registeredClaims': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'caseSensitive': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'loginProviders/{parent_id}/registeredClaims',
-                'item': 'loginProviders/{parent_id}/registeredClaims/{id}',
-                'membership': False,
-                'type': 'loginProviders',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'registeredClaims',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'registeredServices': {
-        'children': [],
-        'collection': 'registeredServices',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'customData': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'endpoints': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'id': {'format': 'uuid', 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'serviceType': {'format': 'uuid', 'read_only': False, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-            'uris': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': 'name',
-        'item': 'registeredServices/{id}',
-        'notes': ['Follows its own conventions: disabled services are listed with ?includeDisabled; built-in services cannot be deleted.'],
-        'parents': [],
-        'query': ['includeDisabled'],
-        'same_id_as': [],
-        'schema': 'registeredServiceBody',
-        'scope': 'top',
-        'since': '2024 R2',
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch'],
-    },
-    'roles': {
-        'children': ['claims', 'users'],
-        'collection': 'roles',
-        'create_only': [],
-        'embedded': ['claims', 'users'],
-        'fields': {
-            'allowMobileClientLogOn': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'allowSmartClientLogOn': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'allowWebClientLogOn': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'claims': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'dualAuthorizationRequired': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'makeUsersAnonymousDuringPTZSession': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'roleType': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'users': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': 'name',
-        'item': 'roles/{id}',
-        'notes': ['Creating a role also creates a view group.', 'Leave the built-in Administrators role (roleType Adminstrative) alone.'],
-        'parents': [],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'roles',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeOverallSecurityPermissions': {
-                'display_name': 'Edit overall security permissions',
-                'on': 'item',
-                'params': {
-                    'securityNamespace': {
-                        'format': None,
-                        'reference': {'format': 'guid', 'types': ['securityNamespaces']},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                },
-                'paths': ['roles/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'CopyRole': {
-                'display_name': 'Copy role',
-                'on': 'collection',
-                'params': {
-                    'description': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'itemSelection': {
-                        'format': None,
-                        'reference': {'format': 'bracket', 'prefix': 'Role', 'types': ['roles']},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                    'name': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['roles'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetClientTimeProfile': {
-                'display_name': 'Get client login time profile',
-                'on': 'item',
-                'params': {},
-                'paths': ['roles/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'QueryIsPermittedTimeBasedAction': {
-                'display_name': 'Query if action is permitted right now',
-                'on': 'collection',
-                'params': {
-                    'actionId': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'relatedObjectPath': {'format': None, 'reference': {'format': 'object', 'types': []}, 'secret': False, 'type': 'object'},
-                },
-                'paths': ['roles'],
-                'secret_result': False,
-                'since': None,
-            },
-            'QueryUsersWithAccess': {
-                'display_name': 'Query users with access to given object',
-                'on': 'collection',
-                'params': {
-                    'expandGroups': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'includeAdministrators': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'includeGroups': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'queryUsersWithAccessPath': {'format': None, 'reference': {'format': 'object', 'types': []}, 'secret': False, 'type': 'object'},
-                },
-                'paths': ['roles'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SetClientProfile': {
-                'display_name': 'Set client profile on role',
-                'on': 'item',
-                'params': {
-                    'itemSelection': {
-                        'format': None,
-                        'reference': {'format': 'bracket', 'prefix': 'ClientProfile', 'types': ['clientProfiles']},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                },
-                'paths': ['roles/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SetClientTimeProfile': {
-                'display_name': 'Set client login time profile',
-                'on': 'item',
-                'params': {'itemSelection': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'}},
-                'paths': ['roles/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'rules': {
-        'children': [],
-        'collection': 'rules',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'always': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'daysOfWeek': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'failoverActive': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'failoverInactive': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'outsideTimeProfile': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'startActions': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'startRuleType': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'stopActions': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'stopRuleType': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'timeOfDayBetween': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'withinTimeProfile': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-        },
-        'identity': 'name',
-        'item': 'rules/{id}',
-        'notes': ['Creating and editing is a wizard-like flow: a partial body answers with the params still needed.'],
-        'parents': [],
-        'query': ['definitions', 'disabled', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'rules',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'saveSearches': {
-        'children': [],
-        'collection': 'saveSearches',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'availability': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'includesScopeItems': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'searchQuery': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'saveSearches/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'saveSearches',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'FindSaveSearches': {
-                'display_name': 'Find searches',
-                'on': 'collection',
-                'params': {
-                    'count': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'keywordFilter': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'privateOnly': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'startIndex': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                },
-                'paths': ['saveSearches'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetSaveSearch': {
-                'display_name': 'Open search',
-                'on': 'collection',
-                'params': {'id': {'format': 'guid', 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['saveSearches'],
-                'secret_result': False,
-                'since': None,
-            },
-            'UpdateSaveSearch': {
-                'display_name': 'Edit search',
-                'on': 'collection',
-                'params': {
-                    'availability': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'description': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'id': {'format': 'guid', 'reference': None, 'secret': False, 'type': 'string'},
-                    'includesScopeItems': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'name': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'searchQuery': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['saveSearches'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'securityNamespaces': {
-        'children': [],
-        'collection': 'securityNamespaces',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'uuid', 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'resourceTypes': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'securityActions': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'structure': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'userDefined': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-        },
-        'identity': 'name',
-        'item': 'securityNamespaces/{id}',
-        'notes': [],
-        'parents': [],
-        'query': [],
-        'same_id_as': [],
-        'schema': 'securityNamespacesBody',
-        'scope': 'top',
-        'since': '2024 R2',
-        'tasks': {},
-        'verbs': ['create', 'get', 'list'],
-    },
-    'servers': {
-        'children': [],
-        'collection': 'servers',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'addresses': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'description': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'type': {'format': None, 'read_only': True, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'servers/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'servers',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get', 'list'],
-    },
-    'settings': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'generalSettings': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'ptz': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'ptzSessionTimeouts': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'object'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'stream': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': None,
-        'item': 'settings/{id}',
-        'notes': [
-            'One object per device, addressed by the device id (settings/{deviceId}); it always exists: no create, no delete.',
-            'Fields depend on the device driver (the document shows one test driver); ?definitions gives values and flags as strings.',
-            'generalSettings and stream are flagged read-only in the document, but the properties of their items are writable; PATCH changes them.',
-        ],
-        'parents': [
-            {'collection': 'cameras/{parent_id}/settings', 'item': None, 'membership': False, 'type': 'cameras', 'verbs': ['list']},
-            {'collection': 'inputEvents/{parent_id}/settings', 'item': None, 'membership': False, 'type': 'inputEvents', 'verbs': ['list']},
-            {'collection': 'metadata/{parent_id}/settings', 'item': None, 'membership': False, 'type': 'metadata', 'verbs': ['list']},
-            {'collection': 'microphones/{parent_id}/settings', 'item': None, 'membership': False, 'type': 'microphones', 'verbs': ['list']},
-            {'collection': 'outputs/{parent_id}/settings', 'item': None, 'membership': False, 'type': 'outputs', 'verbs': ['list']},
-            {'collection': 'speakers/{parent_id}/settings', 'item': None, 'membership': False, 'type': 'speakers', 'verbs': ['list']},
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': ['cameras', 'inputEvents', 'metadata', 'microphones', 'outputs', 'speakers'],
-        'schema': 'settings',
-        'scope': 'singleton',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get', 'patch', 'put'],
-    },
-    'siteAddresses': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'addressType': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'url': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {'collection': 'childSites/{parent_id}/siteAddresses', 'item': None, 'membership': False, 'type': 'childSites', 'verbs': ['list']},
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'siteAddresses',
-        'scope': 'child',
-        'since': None,
-        'tasks': {},
-        'verbs': [],
-    },
-    'sites': {
-        'children': [],
-        'collection': 'sites',
-        'create_only': [],
-        'embedded': [
-            'accessControlSystems',
-            'alarmDefinitions',
-            'analyticsEvents',
-            'basicUsers',
-            'cameraGroups',
-            'childSites',
-            'clientProfiles',
-            'compressors',
-            'eventTypeGroups',
-            'evidenceLockProfiles',
-            'failoverGroups',
-            'genericEventDataSources',
-            'genericEvents',
-            'gisMapLocations',
-            'inputEventGroups',
-            'layoutGroups',
-            'licenseInformations',
-            'loginProviders',
-            'lprMatchLists',
-            'mailNotificationProfiles',
-            'matrix',
-            'metadataGroups',
-            'microphoneGroups',
-            'mipKinds',
-            'outputGroups',
-            'owner',
-            'recordingServers',
-            'roles',
-            'rules',
-            'saveSearches',
-            'servers',
-            'speakerGroups',
-            'stateGroups',
-            'systemAddresses',
-            'timeProfiles',
-            'toolOptions',
-            'userDefinedEvents',
-            'videoWalls',
-            'viewGroups',
-        ],
-        'fields': {
-            'accessControlSystems': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'alarmDefinitions': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'analyticsEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'basicUsers': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'cameraGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'childSites': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'clientProfiles': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'compressors': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'computerName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'domainName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'eventTypeGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'evidenceLockProfiles': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'failoverGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'genericEventDataSources': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'genericEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'gisMapLocations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'inputEventGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastStatusHandshake': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'layoutGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'licenseInformations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'loginProviders': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'lprMatchLists': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'mailNotificationProfiles': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'masterSiteAddress': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'matrix': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'metadataGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'microphoneGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'mipKinds': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'outputGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'owner': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'physicalMemory': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'platform': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'processors': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'recordingServers': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'roles': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'rules': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'saveSearches': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'servers': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'serviceAccount': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'speakerGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'stateGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'synchronizationStatus': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'systemAddresses': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'timeProfiles': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'timeZone': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'toolOptions': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'userDefinedEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'version': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'videoWalls': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'viewGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': 'name',
-        'item': 'sites/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'sites',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ClientLogOnSupported': {
-                'display_name': 'Client application login supported',
-                'on': 'item',
-                'params': {
-                    'clientApplicationType': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'userName': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['sites/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'UploadFileChunk': {
-                'display_name': 'Upload file chunk',
-                'on': 'item',
-                'params': {
-                    'checksum': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'chunkData': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'offset': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'size': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'transferId': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['sites/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'speakerGroups': {
-        'children': ['speakerGroups', 'speakers'],
-        'collection': 'speakerGroups',
-        'create_only': [],
-        'embedded': ['speakerGroups', 'speakers'],
-        'fields': {
-            'builtIn': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'speakerGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'speakers': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': 'name',
-        'item': 'speakerGroups/{id}',
-        'notes': [],
-        'parents': [
-            {'collection': 'speakerGroups/{parent_id}/speakerGroups', 'item': None, 'membership': False, 'type': 'speakerGroups', 'verbs': ['list']},
-        ],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'speakerGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'speakers': {
-        'children': ['clientSettings', 'customProperties', 'hardwareDeviceEvents', 'settings'],
-        'collection': 'speakers',
-        'create_only': [],
-        'embedded': ['clientSettings', 'customProperties', 'hardwareDeviceEvents', 'settings'],
-        'fields': {
-            'channel': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'clientSettings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'coverageDepth': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageDirection': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'coverageFieldOfView': {'format': 'double', 'read_only': False, 'reference': None, 'secret': False, 'type': 'number'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'customProperties': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'edgeStorageEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'edgeStoragePlaybackEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'enabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'failoverSetting': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'gisPoint': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'hardwareDeviceEvents': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'icon': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'manualRecordingTimeoutEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'manualRecordingTimeoutMinutes': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'prebufferEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'prebufferInMemory': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'prebufferSeconds': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'recordingEnabled': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'recordingStorage': {
-                'format': None,
-                'read_only': False,
-                'reference': {'format': 'object', 'types': ['storages']},
-                'secret': False,
-                'type': 'object',
-            },
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'settings': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'shortName': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'speakers/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'hardware/{parent_id}/speakers',
-                'item': 'hardware/{parent_id}/speakers/{id}',
-                'membership': False,
-                'type': 'hardware',
-                'verbs': ['get', 'list'],
-            },
-            {
-                'collection': 'speakerGroups/{parent_id}/speakers',
-                'item': 'speakerGroups/{parent_id}/speakers/{id}',
-                'membership': True,
-                'type': 'speakerGroups',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'disabled', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'speakers',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeDeviceRecordingStorage': {
-                'display_name': 'Change storage for device',
-                'on': 'item',
-                'params': {
-                    'itemSelection': {
-                        'format': None,
-                        'reference': {'format': 'bracket', 'prefix': 'Storage', 'types': ['storages']},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                    'moveData': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                },
-                'paths': ['speakers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['speakers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetOtherRecordingServersWithMedia': {
-                'display_name': 'Get recording servers with media',
-                'on': 'item',
-                'params': {},
-                'paths': ['speakers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'GetOtherRecordingStoragesWithMedia': {
-                'display_name': '[DEPRECATED] This function is deprecated and should not be used',
-                'on': 'item',
-                'params': {},
-                'paths': ['speakers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'RetrieveEdgeStorage': {
-                'display_name': 'Retrieve recordings from edge storage',
-                'on': 'item',
-                'params': {
-                    'endTime': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                    'identifier': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-                    'relatedTasks': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'startTime': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['speakers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SendDriverCommand': {
-                'display_name': 'Send driver command to device',
-                'on': 'item',
-                'params': {
-                    'command': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'parameter': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'timeOut': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                },
-                'paths': ['speakers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'TruncateStorage': {
-                'display_name': 'Delete all recordings for device on storage',
-                'on': 'item',
-                'params': {},
-                'paths': ['speakers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'TruncateStorageOnOtherRecordingServer': {
-                'display_name': 'Delete all recordings for device on another recording server',
-                'on': 'item',
-                'params': {'itemSelection': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['speakers/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'stateGroups': {
-        'children': [],
-        'collection': 'stateGroups',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'states': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': 'name',
-        'item': 'stateGroups/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'stateGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'storageInformation': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'anyTablesWithData': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'isAvailable': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'isMounted': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'lastUpdated': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lockedUsedSpace': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'usedSpace': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-        },
-        'identity': None,
-        'item': 'storageInformation/{id}',
-        'notes': ['Addressed by the storage id (inferred: the document has no list and no path under storages).'],
-        'parents': [],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': ['storages'],
-        'schema': 'storageInformation',
-        'scope': 'singleton',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get', 'patch', 'put'],
-    },
-    'storages': {
-        'children': ['archiveStorages'],
-        'collection': None,
-        'create_only': [],
-        'embedded': ['archiveStorages'],
-        'fields': {
-            'archiveStorages': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'diskPath': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'encryptionMethod': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'isDefault': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'maxSize': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'retainMinutes': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'signing': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-        },
-        'identity': 'name',
-        'item': 'storages/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'recordingServers/{parent_id}/storages',
-                'item': 'recordingServers/{parent_id}/storages/{id}',
-                'membership': False,
-                'type': 'recordingServers',
-                'verbs': ['create', 'delete', 'list'],
-            },
-        ],
-        'query': ['definitions', 'includeChildren', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'storages',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeEncryptionMethod': {
-                'display_name': 'Change encryption method',
-                'on': 'item',
-                'params': {
-                    'encryptionMethod': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'password': {'format': 'password', 'reference': None, 'secret': True, 'type': 'string'},
-                },
-                'paths': ['storages/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'ChangePasswordStorageEncryption': {
-                'display_name': 'Change encryption password for recording storage',
-                'on': 'item',
-                'params': {
-                    'newPassword': {'format': None, 'reference': None, 'secret': True, 'type': 'string'},
-                    'oldPassword': {'format': None, 'reference': None, 'secret': True, 'type': 'string'},
-                },
-                'paths': ['storages/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'DisableEncryption': {
-                'display_name': 'Disable encryption on recording storage',
-                'on': 'item',
-                'params': {'password': {'format': 'password', 'reference': None, 'secret': True, 'type': 'string'}},
-                'paths': ['storages/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'EnableEncryption': {
-                'display_name': 'Enable encryption on recording storage',
-                'on': 'item',
-                'params': {
-                    'encryptionMethod': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'password': {'format': 'password', 'reference': None, 'secret': True, 'type': 'string'},
-                },
-                'paths': ['storages/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-            'GetDevicesUsingStorage': {
-                'display_name': 'Get devices using this storage',
-                'on': 'item',
-                'params': {},
-                'paths': ['storages/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'MoveRecordingStorage': {
-                'display_name': 'Move storage',
-                'on': 'item',
-                'params': {'diskPath': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['storages/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'SetStorageAsDefault': {
-                'display_name': 'Set storage as default',
-                'on': 'item',
-                'params': {},
-                'paths': ['storages/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'ValidateStorageEncryptionPassword': {
-                'display_name': 'Validate encryption password on recording storage',
-                'on': 'item',
-                'params': {'password': {'format': 'password', 'reference': None, 'secret': True, 'type': 'string'}},
-                'paths': ['storages/{id}'],
-                'secret_result': True,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'patch', 'put'],
-    },
-    'streams': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'stream': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': None,
-        'item': 'streams/{id}',
-        'notes': [
-            'One object per camera, addressed by the camera id (streams/{cameraId}); stream is an array that PUT and PATCH write as a whole.',
-            'AddStream and RemoveStream add or remove one stream; the parameters of AddStream are not documented.',
-            'Changing stream usage and stream settings in one request can lose the settings: change one at a time.',
-        ],
-        'parents': [{'collection': 'cameras/{parent_id}/streams', 'item': None, 'membership': False, 'type': 'cameras', 'verbs': ['list']}],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': ['cameras'],
-        'schema': 'streams',
-        'scope': 'singleton',
-        'since': None,
-        'tasks': {
-            'AddStream': {'display_name': 'Add stream', 'on': 'item', 'params': {}, 'paths': ['streams/{id}'], 'secret_result': False, 'since': None},
-            'RemoveStream': {
-                'display_name': 'Remove stream',
-                'on': 'item',
-                'params': {'itemSelection': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'}},
-                'paths': ['streams/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'patch', 'put'],
-    },
-    'systemAddresses': {
-        'children': [],
-        'collection': 'systemAddresses',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'addressType': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'url': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'systemAddresses',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['list'],
-    },
-    'tasks': {
-        'children': [],
-        'collection': 'tasks',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'errorCode': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'errorText': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'progress': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'integer'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'state': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': 'tasks/{id}',
-        'notes': [
-            ('Task data sits at the data level (displayName, progress, state, errorCode, errorText, relations and task-specific fields such as '
-             'sessionDataId); the document wraps it in result.'),
-            'state is Idle, InProgress, Success or Error; progress 100 means finished.',
-            'Task ids are small integers as strings, not GUIDs.',
-            'The 2021 R2 pre-release gateway answers TaskCleanup with 400 although the cleanup succeeded.',
-            'TaskCleanup accepts an empty body or {}.',
-        ],
-        'parents': [
-            {
-                'collection': 'recordingServers/{parent_id}/tasks',
-                'item': 'recordingServers/{parent_id}/tasks/{id}',
-                'membership': False,
-                'type': 'recordingServers',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'tasks',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'TaskCleanup': {
-                'display_name': 'Finish',
-                'on': 'item',
-                'params': {},
-                'paths': ['recordingServers/{parent_id}/tasks/{id}', 'tasks/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'TaskStop': {
-                'display_name': 'Stop',
-                'on': 'item',
-                'params': {},
-                'paths': ['recordingServers/{parent_id}/tasks/{id}', 'tasks/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['get', 'list'],
-    },
-    'timeProfiles': {
-        'children': [],
-        'collection': 'timeProfiles',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'sunclockGPSCoordinate': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'sunclockSunRise': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'sunclockSunSet': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'sunclockTimeZone': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'timeProfileAppointmentRecur': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'timeProfileAppointmentRoot': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'timeProfileType': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'timeProfiles/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'timeProfiles',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'AddAppointment': {
-                'display_name': 'Add appointment',
-                'on': 'item',
-                'params': {
-                    'allDayEvent': {'format': None, 'reference': None, 'secret': False, 'type': 'boolean'},
-                    'endDateTime': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                    'startDateTime': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                    'subject': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['timeProfiles/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-            'AddRecurringAppointment': {
-                'display_name': 'Add recurring appointment',
-                'on': 'item',
-                'params': {
-                    'recurrenceOccurrenceDuration': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'recurrenceOccurrenceStartTime': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'recurrencePatternDayOfMonth': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'recurrencePatternDaysOfWeek': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'recurrencePatternFrequency': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'recurrencePatternInterval': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'recurrencePatternMonthOfYear': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'recurrencePatternOccurrenceOfDayInMonth': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'recurrencePatternType': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'recurrenceRangeEndDate': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                    'recurrenceRangeLimit': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                    'recurrenceRangeMaxOccurrences': {'format': None, 'reference': None, 'secret': False, 'type': 'integer'},
-                    'recurrenceRangeStartDate': {'format': 'date-time-fraction', 'reference': None, 'secret': False, 'type': 'string'},
-                    'subject': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['timeProfiles/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'toolOptions': {
-        'children': [],
-        'collection': 'toolOptions',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'deviceErrorTimeoutSec': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'pausePatrollingTimeoutSec': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'ptzManualSessionTimeoutSec': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'ptzReservedSessionTimeoutSec': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'integer'},
-            'ptzUseDefaultPresetAsPtzHome': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': None,
-        'item': 'toolOptions/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'toolOptions',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-    'translations': {
-        'children': [],
-        'collection': 'translations',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'id': {'format': 'guid', 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'text': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'language', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'translations',
-        'scope': 'top',
-        'since': None,
-        'tasks': {},
-        'verbs': ['list'],
-    },
-    'userDefinedEvents': {
-        'children': [],
-        'collection': 'userDefinedEvents',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'subtype': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'userDefinedEvents/{id}',
-        'notes': [
-            'name is the only writable field, so PUT and PATCH are equivalent.',
-            ('Every system has three built-in events of subtype System: RequestStartRecording 85867627-b287-4439-9e55-a63701e1715b, '
-             'RequestStopRecording 77b1e70d-ba8d-4bb8-9ee8-43b09746d82a and RequestPlayAudio 7605f8b0-7f5f-4432-b223-0bb2dc3f1f5c; leave them '
-             'alone.'),
-            'The server is not known to enforce unique names.',
-            'Events are triggered through the Events REST API: POST /api/rest/v1/events {"type": "<id>"} (2023 R2 and later).',
-            'A 2022 client also lists sites/{id}/userDefinedEvents; this document does not.',
-        ],
-        'parents': [],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'userDefinedEvents',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['userDefinedEvents/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'users': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'accountName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'domain': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'identityType': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'memberOf': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'memberOfRoles': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'members': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'sid': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': None,
-        'item': None,
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'roles/{parent_id}/users',
-                'item': 'roles/{parent_id}/users/{id}',
-                'membership': False,
-                'type': 'roles',
-                'verbs': ['get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'users',
-        'scope': 'child',
-        'since': None,
-        'tasks': {
-            'AddRoleMember': {
-                'display_name': 'Add new user or group to role',
-                'on': 'collection',
-                'params': {'sid': {'format': None, 'reference': None, 'secret': False, 'type': 'string'}},
-                'paths': ['roles/{parent_id}/users'],
-                'secret_result': False,
-                'since': None,
-            },
-            'RemoveRoleMember': {
-                'display_name': 'Remove role member',
-                'on': 'collection',
-                'params': {
-                    'itemSelection': {
-                        'format': None,
-                        'reference': {'format': 'bracket', 'prefix': 'User', 'types': ['users']},
-                        'secret': False,
-                        'type': 'string',
-                    },
-                },
-                'paths': ['roles/{parent_id}/users'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': [],
-    },
-    'videoWallPresets': {
-        'children': [],
-        'collection': None,
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-        },
-        'identity': 'name',
-        'item': 'videoWallPresets/{id}',
-        'notes': ['At the root only tasks are invoked: POST videoWallPresets/{id}?task=<name>.'],
-        'parents': [
-            {
-                'collection': 'videoWalls/{parent_id}/videoWallPresets',
-                'item': 'videoWalls/{parent_id}/videoWallPresets/{id}',
-                'membership': False,
-                'type': 'videoWalls',
-                'verbs': ['create', 'delete', 'get', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'resources', 'tasks'],
-        'same_id_as': [],
-        'schema': 'videoWallPresets',
-        'scope': 'child',
-        'since': None,
-        'tasks': {
-            'Activate': {'display_name': None, 'on': 'item', 'params': {}, 'paths': ['videoWallPresets/{id}'], 'secret_result': False, 'since': None},
-        },
-        'verbs': [],
-    },
-    'videoWalls': {
-        'children': ['monitors', 'videoWallPresets'],
-        'collection': 'videoWalls',
-        'create_only': [],
-        'embedded': ['monitors', 'videoWallPresets'],
-        'fields': {
-            'createdDate': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'height': {'format': 'double', 'read_only': True, 'reference': None, 'secret': False, 'type': 'number'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'monitors': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'statusText': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'boolean'},
-            'titleBar': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'videoWallPresets': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'width': {'format': 'double', 'read_only': True, 'reference': None, 'secret': False, 'type': 'number'},
-        },
-        'identity': 'name',
-        'item': 'videoWalls/{id}',
-        'notes': [],
-        'parents': [],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'videoWalls',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['videoWalls/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'viewGroups': {
-        'children': ['viewGroups', 'views'],
-        'collection': 'viewGroups',
-        'create_only': [],
-        'embedded': ['viewGroups', 'views'],
-        'fields': {
-            'description': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'viewGroupDataXml': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'viewGroups': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-            'views': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'array'},
-        },
-        'identity': 'name',
-        'item': 'viewGroups/{id}',
-        'notes': [],
-        'parents': [{'collection': 'viewGroups/{parent_id}/viewGroups', 'item': None, 'membership': False, 'type': 'viewGroups', 'verbs': ['list']}],
-        'query': ['definitions', 'includeChildren', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'viewGroups',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ChangeSecurityPermissions': {
-                'display_name': 'Edit permissions',
-                'on': 'item',
-                'params': {'userPath': {'format': None, 'reference': {'format': 'object', 'types': ['roles']}, 'secret': False, 'type': 'object'}},
-                'paths': ['viewGroups/{id}'],
-                'secret_result': False,
-                'since': None,
-            },
-        },
-        'verbs': ['create', 'delete', 'get', 'list', 'patch', 'put'],
-    },
-    'views': {
-        'children': [],
-        'collection': 'views',
-        'create_only': [],
-        'embedded': [],
-        'fields': {
-            'clientId': {'format': None, 'read_only': False, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-            'displayName': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'id': {'format': 'guid', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'lastModified': {'format': 'date-time-fraction', 'read_only': True, 'reference': None, 'secret': False, 'type': 'string'},
-            'layoutCustomId': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'layoutIcon': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'layoutViewItems': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'name': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'relations': {'format': None, 'read_only': True, 'reference': None, 'secret': False, 'type': 'object'},
-            'shortcut': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-            'viewItem': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'array'},
-            'viewLayoutType': {'format': None, 'read_only': False, 'reference': None, 'secret': False, 'type': 'string'},
-        },
-        'identity': 'name',
-        'item': 'views/{id}',
-        'notes': [],
-        'parents': [
-            {
-                'collection': 'viewGroups/{parent_id}/views',
-                'item': 'viewGroups/{parent_id}/views/{id}',
-                'membership': False,
-                'type': 'viewGroups',
-                'verbs': ['create', 'delete', 'list'],
-            },
-        ],
-        'query': ['definitions', 'noData', 'page', 'resources', 'size', 'tasks'],
-        'same_id_as': [],
-        'schema': 'views',
-        'scope': 'top',
-        'since': None,
-        'tasks': {
-            'ApplyViewToView': {
-                'display_name': 'Apply view',
-                'on': 'item',
-                'params': {
-                    'clientId': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-                    'viewToApply': {'format': None, 'reference': {'format': 'object', 'types': ['views']}, 'secret': False, 'type': 'object'},
-                },
-                'paths': ['views/{id}'],
-                'secret_result': False,
-                'since': '2025 R2',
-            },
-            'ClearView': {
-                'display_name': 'Clear view',
-                'on': 'item',
-                'params': {'clientId': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'}},
-                'paths': ['views/{id}'],
-                'secret_result': False,
-                'since': '2025 R2',
-            },
-            'ClearViewItem': {
-                'display_name': 'Clear view item',
-                'on': 'item',
-                'params': {
-                    'clientId': {'format': None, 'reference': {'format': 'guid', 'types': []}, 'secret': False, 'type': 'string'},
-                    'viewItemId': {'format': None, 'reference': None, 'secret': False, 'type': 'string'},
-                },
-                'paths': ['views/{id}'],
-                'secret_result': False,
-                'since': '2025 R2',
-            },
-        },
-        'verbs': ['get', 'list', 'patch', 'put'],
-    },
-}
+RESOURCE_TYPES: t.Dict[str, t.Dict[str, t.Any]] = json.loads(
+    '{\n'
+    ' "accessControlSystems": {\n'
+    '  "children": [\n'
+    '   "accessControlUnits"\n'
+    '  ],\n'
+    '  "collection": "accessControlSystems",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "accessControlUnits"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "accessControlUnits": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "ruleGroup": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": [\n'
+    '      "accessControlRuleGroups"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "accessControlSystems/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "accessControlSystems",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "GetInternalUnitPath": {\n'
+    '    "display_name": "Get internal unit path",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "externalId": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "accessControlSystems/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list"\n'
+    '  ]\n'
+    ' },\n'
+    ' "accessControlUnits": {\n'
+    '  "children": [\n'
+    '   "accessControlUnits"\n'
+    '  ],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "accessControlUnits"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "accessControlUnits": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "ruleGroup": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": [\n'
+    '      "accessControlRuleGroups"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "accessControlUnits/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "accessControlSystems/{parent_id}/accessControlUnits",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "accessControlSystems",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "accessControlUnits/{parent_id}/accessControlUnits",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "accessControlUnits",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "accessControlUnits",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get"\n'
+    '  ]\n'
+    ' },\n'
+    ' "alarmDefinitions": {\n'
+    '  "children": [],\n'
+    '  "collection": "alarmDefinitions",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "assignableToAdmins": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "autoClose": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "category": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "disableEventList": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enableEventList": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "enableRule": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "eventType": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": [\n'
+    '      "eventTypes"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "eventTypeGroup": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": [\n'
+    '      "eventTypeGroups"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "managementTimeoutEventList": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "managementTimeoutTime": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "mapType": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "owner": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "text",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "priority": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relatedCameraList": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": [\n'
+    '      "cameras"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relatedMap": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "sourceList": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "timeProfile": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": [\n'
+    '      "timeProfiles"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "triggerEventlist": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "alarmDefinitions/{id}",\n'
+    '  "notes": [\n'
+    '   "Creating and editing is a wizard-like flow: a partial body answers with the params still needed.",\n'
+    '   "eventType, eventTypeGroup, category and priority are bare GUIDs; the document\'s enums are a test system\'s values."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "alarmDefinitions",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "analyticsEvents": {\n'
+    '  "children": [],\n'
+    '  "collection": "analyticsEvents",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "sourceArray": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "analyticsEvents/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "eventTypeGroups/{parent_id}/analyticsEvents",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "eventTypeGroups",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "analyticsEvents",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "archiveStorageInformation": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "anyTablesWithData": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "isAvailable": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "isMounted": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "lastUpdated": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lockedUsedSpace": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "usedSpace": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "archiveStorageInformation/{id}",\n'
+    '  "notes": [\n'
+    '   "Addressed by the archive storage id (inferred: the document has no list and no path under archiveStorages)."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [\n'
+    '   "archiveStorages"\n'
+    '  ],\n'
+    '  "schema": "archiveStorageInformation",\n'
+    '  "scope": "singleton",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "archiveStorages": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "archiveSchedules": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "diskPath": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "framerateReductionEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "maxSize": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "mounted": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "retainMinutes": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "targetFramerate": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "archiveStorages/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "storages/{parent_id}/archiveStorages",\n'
+    '    "item": "storages/{parent_id}/archiveStorages/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "storages",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "archiveStorages",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "MountArchiveStorage": {\n'
+    '    "display_name": "Mount archive",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "archiveStorages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "MoveArchiveStorage": {\n'
+    '    "display_name": "Move archive",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "diskPath": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "archiveStorages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ReadArchiveStorageInformation": {\n'
+    '    "display_name": "Read archive storage information",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "archiveStorages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SetFramerateReductionArchiveStorage": {\n'
+    '    "display_name": "Enable/disable frame rate reduction on archive",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "framerateReductionEnabled": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "archiveStorages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "UnmountArchiveStorage": {\n'
+    '    "display_name": "Unmount archive",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "archiveStorages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "audioMessages": {\n'
+    '  "children": [],\n'
+    '  "collection": "audioMessages",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "originalFileName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "audioMessages/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "audioMessages",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "GetAudioMessageContent": {\n'
+    '    "display_name": "Get audio message content",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "audioMessages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SetAudioMessageContent": {\n'
+    '    "display_name": "Set audio message content",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "audioMessages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "basicUsers": {\n'
+    '  "children": [\n'
+    '   "claims"\n'
+    '  ],\n'
+    '  "collection": "basicUsers",\n'
+    '  "create_only": [\n'
+    '   "name"\n'
+    '  ],\n'
+    '  "embedded": [\n'
+    '   "claims"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "canChangePassword": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "claims": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "forcePasswordChange": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "isExternal": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lockoutEnd": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "sid": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "status": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "basicUsers/{id}",\n'
+    '  "notes": [\n'
+    '   "name is read-only: it is given at creation only.",\n'
+    '   "The document has no password field: ChangePasswordBasicUser sets the password, which can never be read back."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "basicUsers",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangePasswordBasicUser": {\n'
+    '    "display_name": "Change basic user password",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "password": {\n'
+    '      "format": "password",\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "basicUsers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "cameraGroups": {\n'
+    '  "children": [\n'
+    '   "cameraGroups",\n'
+    '   "cameras"\n'
+    '  ],\n'
+    '  "collection": "cameraGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "cameraGroups",\n'
+    '   "cameras"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "builtIn": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "cameraGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "cameras": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "cameraGroups/{id}",\n'
+    '  "notes": [\n'
+    '   "Built-in groups (builtIn) must be left alone; nested camera groups have no documented create."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameraGroups/{parent_id}/cameraGroups",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "cameraGroups",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "cameraGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "cameras": {\n'
+    '  "children": [\n'
+    '   "clientSettings",\n'
+    '   "customProperties",\n'
+    '   "fisheyeLens",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "motionDetections",\n'
+    '   "patrollingProfiles",\n'
+    '   "privacyProtections",\n'
+    '   "ptzPresets",\n'
+    '   "settings",\n'
+    '   "streams"\n'
+    '  ],\n'
+    '  "collection": "cameras",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "clientSettings",\n'
+    '   "customProperties",\n'
+    '   "fisheyeLens",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "motionDetections",\n'
+    '   "patrollingProfiles",\n'
+    '   "privacyProtections",\n'
+    '   "ptzPresets",\n'
+    '   "settings",\n'
+    '   "streams"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "channel": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "clientSettings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "coverageDepth": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageDirection": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageFieldOfView": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "customProperties": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "edgeStorageEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "edgeStoragePlaybackEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "failoverSetting": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "fisheyeLens": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "gisPoint": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "hardwareDeviceEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "icon": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "manualRecordingTimeoutEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "manualRecordingTimeoutMinutes": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "motionDetections": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "patrollingProfiles": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "prebufferEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "prebufferInMemory": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "prebufferSeconds": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "privacyProtections": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "ptzEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "ptzPresets": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "recordKeyframesOnly": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "recordOnRelatedDevices": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "recordingEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "recordingFramerate": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "recordingStorage": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": [\n'
+    '      "storages"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "settings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "shortName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "streams": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "cameras/{id}",\n'
+    '  "notes": [\n'
+    '   "Cameras come with their hardware: no create or delete (AddHardware on recordingServers; hardware is deleted under recordingServers).",\n'
+    '   "createdDate is reserved and reads 0001-01-01T00:00:00.0000000.",\n'
+    '   "ptzEnabled and failoverSetting are missing on older servers."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameraGroups/{parent_id}/cameras",\n'
+    '    "item": "cameraGroups/{parent_id}/cameras/{id}",\n'
+    '    "membership": true,\n'
+    '    "type": "cameraGroups",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "hardware/{parent_id}/cameras",\n'
+    '    "item": "hardware/{parent_id}/cameras/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "hardware",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "cameras",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeDeviceRecordingStorage": {\n'
+    '    "display_name": "Change storage for device",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "bracket",\n'
+    '       "prefix": "Storage",\n'
+    '       "types": [\n'
+    '        "storages"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "moveData": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetOtherRecordingServersWithMedia": {\n'
+    '    "display_name": "Get recording servers with media",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetOtherRecordingStoragesWithMedia": {\n'
+    '    "display_name": "[DEPRECATED] This function is deprecated and should not be used",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetPtzAbsolutePosition": {\n'
+    '    "display_name": "Get absolute position",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": "2024 R2"\n'
+    '   },\n'
+    '   "JpegGetLive": {\n'
+    '    "display_name": "Get a single JPEG from live stream",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "height": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "width": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "RetrieveEdgeStorage": {\n'
+    '    "display_name": "Retrieve recordings from edge storage",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "endTime": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "identifier": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "relatedTasks": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "startTime": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SendDriverCommand": {\n'
+    '    "display_name": "Send driver command to device",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "command": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "parameter": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "timeOut": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SetPtzAbsolutePosition": {\n'
+    '    "display_name": "Set absolute position",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "allowRepeats": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "pan": {\n'
+    '      "format": "double",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "number"\n'
+    '     },\n'
+    '     "speed": {\n'
+    '      "format": "double",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "number"\n'
+    '     },\n'
+    '     "tilt": {\n'
+    '      "format": "double",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "number"\n'
+    '     },\n'
+    '     "zoom": {\n'
+    '      "format": "double",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "number"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": "2024 R2"\n'
+    '   },\n'
+    '   "TruncateStorage": {\n'
+    '    "display_name": "Delete all recordings for device on storage",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "TruncateStorageOnOtherRecordingServer": {\n'
+    '    "display_name": "Delete all recordings for device on another recording server",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "cameras/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "childSites": {\n'
+    '  "children": [\n'
+    '   "childSites",\n'
+    '   "siteAddresses"\n'
+    '  ],\n'
+    '  "collection": "childSites",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "childSites",\n'
+    '   "siteAddresses"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "childSites": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "connectionState": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "serviceAccount": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "siteAddresses": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "synchronizationStatus": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "version": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "childSites/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "childSites/{parent_id}/childSites",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "childSites",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "childSites",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "childSites/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list"\n'
+    '  ]\n'
+    ' },\n'
+    ' "claims": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "claimName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "claimProvider": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "claimValue": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "basicUsers/{parent_id}/claims",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "basicUsers",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "roles/{parent_id}/claims",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "roles",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "claims",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "clientProfiles": {\n'
+    '  "children": [],\n'
+    '  "collection": "clientProfiles",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "clientProfileAccessControl": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "clientProfileAdvanced": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "clientProfileAlarmManager": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "clientProfileExport": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "clientProfileGeneral": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "clientProfileGisMap": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "clientProfileLive": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "clientProfilePlayback": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "clientProfileSetup": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "clientProfileTimeline": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "clientProfileViewLayouts": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "isDefaultProfile": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "clientProfiles/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "clientProfiles",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ClientProfileDownPriority": {\n'
+    '    "display_name": "Move profile priority down",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "clientProfiles/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ClientProfileUpPriority": {\n'
+    '    "display_name": "Move profile priority up",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "clientProfiles/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "clientSettings": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "multicastEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "related": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "shortcut": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameras/{parent_id}/clientSettings",\n'
+    '    "item": "cameras/{parent_id}/clientSettings/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "cameras",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "metadata/{parent_id}/clientSettings",\n'
+    '    "item": "metadata/{parent_id}/clientSettings/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "metadata",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "microphones/{parent_id}/clientSettings",\n'
+    '    "item": "microphones/{parent_id}/clientSettings/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "microphones",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "speakers/{parent_id}/clientSettings",\n'
+    '    "item": "speakers/{parent_id}/clientSettings/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "speakers",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "clientSettings",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "compressors": {\n'
+    '  "children": [],\n'
+    '  "collection": "compressors",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "aviGenerationConfigData": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "aviGenerationDataRate": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "aviGenerationFlags": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "aviGenerationHandler": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "aviGenerationKeyFrames": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "aviGenerationQuality": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "aviGenerationSelected": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "compressors/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "compressors",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "customProperties": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameras/{parent_id}/customProperties",\n'
+    '    "item": "cameras/{parent_id}/customProperties/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "cameras",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "hardware/{parent_id}/customProperties",\n'
+    '    "item": "hardware/{parent_id}/customProperties/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "hardware",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "inputEvents/{parent_id}/customProperties",\n'
+    '    "item": "inputEvents/{parent_id}/customProperties/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "inputEvents",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "metadata/{parent_id}/customProperties",\n'
+    '    "item": "metadata/{parent_id}/customProperties/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "metadata",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "microphones/{parent_id}/customProperties",\n'
+    '    "item": "microphones/{parent_id}/customProperties/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "microphones",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "outputs/{parent_id}/customProperties",\n'
+    '    "item": "outputs/{parent_id}/customProperties/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "outputs",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "speakers/{parent_id}/customProperties",\n'
+    '    "item": "speakers/{parent_id}/customProperties/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "speakers",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "customProperties",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "effectivePermissions": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "id": {\n'
+    '    "format": "uuid",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "isAdministrator": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "objectPermissions": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "effectivePermissions/{id}",\n'
+    '  "notes": [\n'
+    '   "The id is a securityNamespaces id; the answer is the caller\'s own permissions in that namespace."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "effectivePermissionsResponseBody",\n'
+    '  "scope": "top",\n'
+    '  "since": "2024 R2",\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get"\n'
+    '  ]\n'
+    ' },\n'
+    ' "eventTypeGroups": {\n'
+    '  "children": [\n'
+    '   "analyticsEvents",\n'
+    '   "eventTypes"\n'
+    '  ],\n'
+    '  "collection": "eventTypeGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "analyticsEvents",\n'
+    '   "eventTypes",\n'
+    '   "genericEvents",\n'
+    '   "userDefinedEvents"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "analyticsEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "eventTypes": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "genericEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "userDefinedEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "eventTypeGroups/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "eventTypeGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list"\n'
+    '  ]\n'
+    ' },\n'
+    ' "eventTypes": {\n'
+    '  "children": [],\n'
+    '  "collection": "eventTypes",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "builtIn": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "counterEventID": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "generatorGroupId": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "generatorGroupName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "generatorID": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "generatorName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "generatorSubtype": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "generatorType": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "occursGlobally": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "sourceArray": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "sourceFilterArray": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "stateGroupId": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": [\n'
+    '      "stateGroups"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "eventTypes/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "eventTypeGroups/{parent_id}/eventTypes",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "eventTypeGroups",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "eventTypes",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list"\n'
+    '  ]\n'
+    ' },\n'
+    ' "evidenceLockProfiles": {\n'
+    '  "children": [],\n'
+    '  "collection": "evidenceLockProfiles",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "retentionTimeOptions": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "evidenceLockProfiles/{id}",\n'
+    '  "notes": [\n'
+    '   "Older servers answer 404 \\"Unknown resource: evidenceLockProfiles\\" (assumed to need 2024 R2 or later)."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "evidenceLockProfiles",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "failoverGroups": {\n'
+    '  "children": [\n'
+    '   "failoverRecorders"\n'
+    '  ],\n'
+    '  "collection": "failoverGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "failoverRecorders"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "failoverRecorders": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "failoverGroups/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "failoverGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "MoveFailoverGroup": {\n'
+    '    "display_name": "Move failover server",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "failoverGroup": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "failoverGroups"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     },\n'
+    '     "failoverServer": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "failoverRecorders"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     },\n'
+    '     "position": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "failoverGroups"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "failoverRecorders": {\n'
+    '  "children": [],\n'
+    '  "collection": "failoverRecorders",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "activeWebServerUri": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "databasePath": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "hostName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "multicastServerAddress": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "portNumber": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "position": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "publicAccessEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "publicWebserverHostName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "publicWebserverPort": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "udpPort": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "webServerUri": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "failoverRecorders/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "failoverGroups/{parent_id}/failoverRecorders",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "failoverGroups",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "failoverRecorders",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "fisheyeLens": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "fisheyeFieldOfView": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "orientation": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "registeredPanomorphLens": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "registeredPanomorphLensNumber": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameras/{parent_id}/fisheyeLens",\n'
+    '    "item": "cameras/{parent_id}/fisheyeLens/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "cameras",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "fisheyeLens",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "genericEventDataSources": {\n'
+    '  "children": [],\n'
+    '  "collection": "genericEventDataSources",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "dataSourceAddressFamily": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "dataSourceAllowed": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "dataSourceAllowed6": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "dataSourceEcho": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "dataSourceEncoding": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "dataSourceLog": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "dataSourcePort": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "dataSourceProtocol": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "dataSourceSeparator": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "genericEventDataSources/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "genericEventDataSources",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "genericEvents": {\n'
+    '  "children": [],\n'
+    '  "collection": "genericEvents",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "dataSource": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "bracket",\n'
+    '     "prefix": "GenericEventDataSource",\n'
+    '     "types": [\n'
+    '      "genericEventDataSources"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "expression": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "expressionType": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "priority": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "shadowId": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "genericEvents/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "genericEvents",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "gisMapLocations": {\n'
+    '  "children": [],\n'
+    '  "collection": "gisMapLocations",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "color": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "positionX": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "positionY": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "scale": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "gisMapLocations/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "gisMapLocations",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "hardware": {\n'
+    '  "children": [\n'
+    '   "cameras",\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "hardwareDriverSettings",\n'
+    '   "hardwarePtzSettings",\n'
+    '   "inputEvents",\n'
+    '   "metadata",\n'
+    '   "microphones",\n'
+    '   "outputs",\n'
+    '   "speakers"\n'
+    '  ],\n'
+    '  "collection": "hardware",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "cameras",\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "hardwareDriverSettings",\n'
+    '   "hardwarePtzSettings",\n'
+    '   "inputEvents",\n'
+    '   "metadata",\n'
+    '   "microphones",\n'
+    '   "outputs",\n'
+    '   "speakers"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "address": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "cameras": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "customProperties": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "hardwareDeviceEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "hardwareDriverPath": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": [\n'
+    '      "hardwareDrivers"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "hardwareDriverSettings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "hardwarePtzSettings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "inputEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "metadata": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "microphones": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "model": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "outputs": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "passwordLastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "speakers": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "userName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "hardware/{id}",\n'
+    '  "notes": [\n'
+    '   "Hardware is created by the AddHardware task on recordingServers (its devices start disabled) and deleted at recordingServers/{id}/hard'
+    'ware/{id}.",\n'
+    '   "The prose ?tasks example also lists UpdateHardware, which the task parameter does not document."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "recordingServers/{parent_id}/hardware",\n'
+    '    "item": "recordingServers/{parent_id}/hardware/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "recordingServers",\n'
+    '    "verbs": [\n'
+    '     "delete",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "hardware",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangePasswordHardware": {\n'
+    '    "display_name": "Change hardware password",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "password": {\n'
+    '      "format": "password",\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "updatePasswordOnDevice": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "hardware/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "MoveHardware": {\n'
+    '    "display_name": "Move hardware",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "destinationRecordingServer": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "slash",\n'
+    '       "types": [\n'
+    '        "recordingServers"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "hardware/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ReadPasswordHardware": {\n'
+    '    "display_name": "Read hardware password",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "hardware/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ReplaceHardware": {\n'
+    '    "display_name": "Replace hardware",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "address": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "allowDeletingDisabledDevices": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "customDriverData": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "driver": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "httpsPort": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "password": {\n'
+    '      "format": "password",\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "port": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "useHttps": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "userName": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "hardware/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "UpdateFirmwareHardware": {\n'
+    '    "display_name": "Update firmware",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "storageId": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "hardware/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "hardwareDeviceEvents": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "hardwareDeviceEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameras/{parent_id}/hardwareDeviceEvents",\n'
+    '    "item": "cameras/{parent_id}/hardwareDeviceEvents/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "cameras",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "hardware/{parent_id}/hardwareDeviceEvents",\n'
+    '    "item": "hardware/{parent_id}/hardwareDeviceEvents/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "hardware",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "inputEvents/{parent_id}/hardwareDeviceEvents",\n'
+    '    "item": "inputEvents/{parent_id}/hardwareDeviceEvents/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "inputEvents",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "metadata/{parent_id}/hardwareDeviceEvents",\n'
+    '    "item": "metadata/{parent_id}/hardwareDeviceEvents/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "metadata",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "microphones/{parent_id}/hardwareDeviceEvents",\n'
+    '    "item": "microphones/{parent_id}/hardwareDeviceEvents/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "microphones",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "outputs/{parent_id}/hardwareDeviceEvents",\n'
+    '    "item": "outputs/{parent_id}/hardwareDeviceEvents/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "outputs",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "speakers/{parent_id}/hardwareDeviceEvents",\n'
+    '    "item": "speakers/{parent_id}/hardwareDeviceEvents/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "speakers",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "hardwareDeviceEvents",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "hardwareDriverSettings": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "hardwarePtz": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [\n'
+    '   "Fields depend on the driver; values and ?definitions flags are strings (\\"50\\", \\"true\\")."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "hardware/{parent_id}/hardwareDriverSettings",\n'
+    '    "item": "hardware/{parent_id}/hardwareDriverSettings/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "hardware",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "hardwareDriverSettings",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "hardwareDrivers": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "driverRevision": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "driverType": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "driverVersion": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "groupName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "number": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "useCount": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "recordingServers/{parent_id}/hardwareDrivers",\n'
+    '    "item": "recordingServers/{parent_id}/hardwareDrivers/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "recordingServers",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "hardwareDrivers",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "hardwarePtzSettings": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "hardwarePtzDeviceSettings": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "hardware/{parent_id}/hardwarePtzSettings",\n'
+    '    "item": "hardware/{parent_id}/hardwarePtzSettings/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "hardware",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "hardwarePtzSettings",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "inputEventGroups": {\n'
+    '  "children": [\n'
+    '   "inputEventGroups",\n'
+    '   "inputEvents"\n'
+    '  ],\n'
+    '  "collection": "inputEventGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "inputEventGroups",\n'
+    '   "inputEvents"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "builtIn": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "inputEventGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "inputEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "inputEventGroups/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "inputEventGroups/{parent_id}/inputEventGroups",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "inputEventGroups",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "inputEventGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "inputEvents": {\n'
+    '  "children": [\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "settings"\n'
+    '  ],\n'
+    '  "collection": "inputEvents",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "settings"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "channel": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "coverageDepth": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageDirection": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageFieldOfView": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "customProperties": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "gisPoint": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "hardwareDeviceEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "icon": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "settings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "shortName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "inputEvents/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "hardware/{parent_id}/inputEvents",\n'
+    '    "item": "hardware/{parent_id}/inputEvents/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "hardware",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "inputEventGroups/{parent_id}/inputEvents",\n'
+    '    "item": "inputEventGroups/{parent_id}/inputEvents/{id}",\n'
+    '    "membership": true,\n'
+    '    "type": "inputEventGroups",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "inputEvents",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "inputEvents/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SendDriverCommand": {\n'
+    '    "display_name": "Send driver command to device",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "command": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "parameter": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "timeOut": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "inputEvents/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "layoutGroups": {\n'
+    '  "children": [\n'
+    '   "layouts"\n'
+    '  ],\n'
+    '  "collection": "layoutGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "layouts"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "layouts": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "layoutGroups/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "layoutGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "layouts": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "definitionXml": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "layoutGroups/{parent_id}/layouts",\n'
+    '    "item": "layoutGroups/{parent_id}/layouts/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "layoutGroups",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "layouts",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "licenseDetails": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "activated": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "changesWithoutActivation": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "firstGraceExpirationDate": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "graceExpired": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "inGrace": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "licenseType": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "notLicensed": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "note": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "pluginId": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "licenseInformations/{parent_id}/licenseDetails",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "licenseInformations",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "licenseDetails",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "licenseInformations": {\n'
+    '  "children": [\n'
+    '   "licenseDetails",\n'
+    '   "licenseInstalledProducts",\n'
+    '   "licenseOverviewAll"\n'
+    '  ],\n'
+    '  "collection": "licenseInformations",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "licenseDetails",\n'
+    '   "licenseInstalledProducts",\n'
+    '   "licenseOverviewAll"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "activationAutomatic": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "careId": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "careLevel": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "licenseDetails": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "licenseInstalledProducts": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "licenseOverviewAll": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "licenseProperties": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "productionEnvironment": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "sku": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "slc": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "licenseInformations/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "licenseInformations",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ActivateLicense": {\n'
+    '    "display_name": "Activate License",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "activationAutomatic": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "password": {\n'
+    '      "format": "password",\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "userName": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "licenseInformations/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ChangeLicense": {\n'
+    '    "display_name": "Change to a new license",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "license": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "licenseInformations/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "RequestLicense": {\n'
+    '    "display_name": "Request license for offline activation",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "licenseInformations/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "StopAutomaticLicenseActivation": {\n'
+    '    "display_name": null,\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "licenseInformations/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "UpdateLicense": {\n'
+    '    "display_name": "Update license",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "license": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "licenseInformations/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "licenseInstalledProducts": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "carePlus": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "carePremium": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "expirationDate": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "pluginId": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "productDisplayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "slc": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "licenseInformations/{parent_id}/licenseInstalledProducts",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "licenseInformations",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "licenseInstalledProducts",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "licenseOverviewAll": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "activated": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "licenseType": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "pluginId": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "licenseInformations/{parent_id}/licenseOverviewAll",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "licenseInformations",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "licenseOverviewAll",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "loginProviders": {\n'
+    '  "children": [\n'
+    '   "registeredClaims"\n'
+    '  ],\n'
+    '  "collection": "loginProviders",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "registeredClaims"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "authority": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "callbackPath": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "clientId": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "clientSecret": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": true,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "clientSecretHasValue": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "promptForLogin": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "registeredClaims": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "scopes": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "userNameClaimType": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "loginProviders/{id}",\n'
+    '  "notes": [\n'
+    '   "clientSecret is write-only: reads do not return it; clientSecretHasValue tells whether one is set.",\n'
+    '   "2025 R3 adds clientSecretType, which this document does not have."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "loginProviders",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "lprMatchLists": {\n'
+    '  "children": [],\n'
+    '  "collection": "lprMatchLists",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "customFields": {\n'
+    '    "format": "list-of-items",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "registrationNumbers": {\n'
+    '    "format": "list-of-items",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "triggerEventList": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "lprMatchLists/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "lprMatchLists",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "MethodIdAddOrEditRegistrationNumbersInfo": {\n'
+    '    "display_name": "Add or edit data for registration numbers",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "registrationNumbers": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "lprMatchLists/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "MethodIdDeleteAllRegistrationNumbers": {\n'
+    '    "display_name": null,\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "lprMatchLists/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "MethodIdDeleteRegistrationNumbers": {\n'
+    '    "display_name": "Delete registration numbers",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "registrationNumbers": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "lprMatchLists/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "MethodIdGetCustomFieldsForRegistrationNumber": {\n'
+    '    "display_name": "Get custom fields",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "registrationNumber": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "lprMatchLists/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "MethodIdGetRegistrationNumbersInfo": {\n'
+    '    "display_name": null,\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "lprMatchLists/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "mailNotificationProfiles": {\n'
+    '  "children": [],\n'
+    '  "collection": "mailNotificationProfiles",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "embedImages": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "frameRate": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "includeAVI": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "includeImages": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "messageText": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "numberOfImages": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "recipients": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "subject": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "timeAfterEvent": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "timeBeforeEvent": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "timeBetweenImages": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "timeBetweenMails": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "mailNotificationProfiles/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "mailNotificationProfiles",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "matrix": {\n'
+    '  "children": [],\n'
+    '  "collection": "matrix",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "address": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "password": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": true,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "port": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "matrix/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "matrix",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "matrix/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "MatrixCommand": {\n'
+    '    "display_name": "Matrix command",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "matrixCameraList": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "matrixCommandType": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "matrix/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "metadata": {\n'
+    '  "children": [\n'
+    '   "clientSettings",\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "settings"\n'
+    '  ],\n'
+    '  "collection": "metadata",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "clientSettings",\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "settings"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "channel": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "clientSettings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "coverageDepth": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageDirection": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageFieldOfView": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "customProperties": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "edgeStorageEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "edgeStoragePlaybackEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "failoverSetting": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "gisPoint": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "hardwareDeviceEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "icon": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "manualRecordingTimeoutEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "manualRecordingTimeoutMinutes": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "prebufferEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "prebufferInMemory": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "prebufferSeconds": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "recordingEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "recordingStorage": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": [\n'
+    '      "storages"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "settings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "shortName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "metadata/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "hardware/{parent_id}/metadata",\n'
+    '    "item": "hardware/{parent_id}/metadata/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "hardware",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "metadataGroups/{parent_id}/metadata",\n'
+    '    "item": "metadataGroups/{parent_id}/metadata/{id}",\n'
+    '    "membership": true,\n'
+    '    "type": "metadataGroups",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "metadata",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeDeviceRecordingStorage": {\n'
+    '    "display_name": "Change storage for device",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "bracket",\n'
+    '       "prefix": "Storage",\n'
+    '       "types": [\n'
+    '        "storages"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "moveData": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "metadata/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "metadata/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetOtherRecordingServersWithMedia": {\n'
+    '    "display_name": "Get recording servers with media",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "metadata/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetOtherRecordingStoragesWithMedia": {\n'
+    '    "display_name": "[DEPRECATED] This function is deprecated and should not be used",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "metadata/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "RetrieveEdgeStorage": {\n'
+    '    "display_name": "Retrieve recordings from edge storage",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "endTime": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "identifier": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "relatedTasks": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "startTime": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "metadata/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SendDriverCommand": {\n'
+    '    "display_name": "Send driver command to device",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "command": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "parameter": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "timeOut": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "metadata/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "TruncateStorage": {\n'
+    '    "display_name": "Delete all recordings for device on storage",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "metadata/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "TruncateStorageOnOtherRecordingServer": {\n'
+    '    "display_name": "Delete all recordings for device on another recording server",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "metadata/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "metadataGroups": {\n'
+    '  "children": [\n'
+    '   "metadata",\n'
+    '   "metadataGroups"\n'
+    '  ],\n'
+    '  "collection": "metadataGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "metadata",\n'
+    '   "metadataGroups"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "builtIn": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "metadata": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "metadataGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "metadataGroups/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "metadataGroups/{parent_id}/metadataGroups",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "metadataGroups",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "metadataGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "microphoneGroups": {\n'
+    '  "children": [\n'
+    '   "microphoneGroups",\n'
+    '   "microphones"\n'
+    '  ],\n'
+    '  "collection": "microphoneGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "microphoneGroups",\n'
+    '   "microphones"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "builtIn": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "microphoneGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "microphones": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "microphoneGroups/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "microphoneGroups/{parent_id}/microphoneGroups",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "microphoneGroups",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "microphoneGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "microphones": {\n'
+    '  "children": [\n'
+    '   "clientSettings",\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "settings"\n'
+    '  ],\n'
+    '  "collection": "microphones",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "clientSettings",\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "settings"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "channel": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "clientSettings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "coverageDepth": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageDirection": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageFieldOfView": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "customProperties": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "edgeStorageEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "edgeStoragePlaybackEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "failoverSetting": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "gisPoint": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "hardwareDeviceEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "icon": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "manualRecordingTimeoutEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "manualRecordingTimeoutMinutes": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "prebufferEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "prebufferInMemory": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "prebufferSeconds": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "recordingEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "recordingStorage": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": [\n'
+    '      "storages"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "settings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "shortName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "microphones/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "hardware/{parent_id}/microphones",\n'
+    '    "item": "hardware/{parent_id}/microphones/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "hardware",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "microphoneGroups/{parent_id}/microphones",\n'
+    '    "item": "microphoneGroups/{parent_id}/microphones/{id}",\n'
+    '    "membership": true,\n'
+    '    "type": "microphoneGroups",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "microphones",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeDeviceRecordingStorage": {\n'
+    '    "display_name": "Change storage for device",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "bracket",\n'
+    '       "prefix": "Storage",\n'
+    '       "types": [\n'
+    '        "storages"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "moveData": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "microphones/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "microphones/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetOtherRecordingServersWithMedia": {\n'
+    '    "display_name": "Get recording servers with media",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "microphones/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetOtherRecordingStoragesWithMedia": {\n'
+    '    "display_name": "[DEPRECATED] This function is deprecated and should not be used",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "microphones/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "RetrieveEdgeStorage": {\n'
+    '    "display_name": "Retrieve recordings from edge storage",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "endTime": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "identifier": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "relatedTasks": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "startTime": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "microphones/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SendDriverCommand": {\n'
+    '    "display_name": "Send driver command to device",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "command": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "parameter": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "timeOut": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "microphones/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "TruncateStorage": {\n'
+    '    "display_name": "Delete all recordings for device on storage",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "microphones/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "TruncateStorageOnOtherRecordingServer": {\n'
+    '    "display_name": "Delete all recordings for device on another recording server",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "microphones/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "mipItems": {\n'
+    '  "children": [\n'
+    '   "mipItems"\n'
+    '  ],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "mipItems"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "GisPoint": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "Id": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "LastModified": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "Name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "__Encrypt": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "mipItems": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "Name",\n'
+    '  "item": "mipItems/{id}",\n'
+    '  "notes": [\n'
+    '   "At the root only tasks are invoked: POST mipItems/{id}?task=<name>."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "mipItems/{parent_id}/mipItems",\n'
+    '    "item": "mipItems/{parent_id}/mipItems/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "mipItems",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "mipKinds/{parent_id}/mipItems",\n'
+    '    "item": "mipKinds/{parent_id}/mipItems/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "mipKinds",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "mipItems",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "mipItems/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "mipKinds": {\n'
+    '  "children": [\n'
+    '   "mipItems"\n'
+    '  ],\n'
+    '  "collection": "mipKinds",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "mipItems"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "dataVersion": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayOnGisMap": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "kindType": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "mipItems": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "modifiedUser": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "parentKind": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "pluginId": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "pluginName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "securityAction": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "mipKinds/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "mipKinds",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "GetMIPOptionProperty": {\n'
+    '    "display_name": "Get option menu XML properties",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "optionId": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "userPrivate": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "mipKinds"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "MIPItemDataVersionSum": {\n'
+    '    "display_name": null,\n'
+    '    "on": "collection",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "mipKinds"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SetMIPOptionProperty": {\n'
+    '    "display_name": "Set option menu XML properties",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "dataVersion": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "optionId": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "userPrivate": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "xML": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "mipKinds"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "monitorPresets": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "definitionXml": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "monitors/{parent_id}/monitorPresets",\n'
+    '    "item": "monitors/{parent_id}/monitorPresets/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "monitors",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "monitorPresets",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "monitors": {\n'
+    '  "children": [\n'
+    '   "monitorPresets"\n'
+    '  ],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "monitorPresets"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "aspectRatio": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "emptyViewItems": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "insertionMethod": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "locationX": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "locationY": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "monitorPresets": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "monitorSize": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "monitorState": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "noLayout": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "view": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": [\n'
+    '      "views"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "monitors/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "videoWalls/{parent_id}/monitors",\n'
+    '    "item": "videoWalls/{parent_id}/monitors/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "videoWalls",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "monitors",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ApplyCameras": {\n'
+    '    "display_name": "Apply cameras",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "beginPosition": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "cameraGroupPaths": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "cameraGroups"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "array"\n'
+    '     },\n'
+    '     "cameraPaths": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "cameras"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "array"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "monitors/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ApplyCamerasAndLayout": {\n'
+    '    "display_name": "Apply cameras and layout",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "beginPosition": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "cameraGroupPaths": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "cameraGroups"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "array"\n'
+    '     },\n'
+    '     "cameraPaths": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "cameras"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "array"\n'
+    '     },\n'
+    '     "layoutPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "layouts"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "monitors/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ApplyLayout": {\n'
+    '    "display_name": "Apply layout",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "layoutPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "layouts"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "monitors/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ApplyMonitorState": {\n'
+    '    "display_name": "Apply monitor state",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "monitorState": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "monitors/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ApplyTextAndLayout": {\n'
+    '    "display_name": "Apply text and layout",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "beginPosition": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "layoutPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "layouts"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     },\n'
+    '     "textMessage": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "monitors/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ApplyViewItemsXml": {\n'
+    '    "display_name": "Apply view items XML",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "beginPosition": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "viewItemsXml": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "monitors/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "RemoveCameras": {\n'
+    '    "display_name": "Remove cameras",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "cameraGroupPaths": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "cameraGroups"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "array"\n'
+    '     },\n'
+    '     "cameraPaths": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "cameras"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "array"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "monitors/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "motionDetections": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "detectionMethod": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "excludeRegions": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "generateMotionMetadata": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "gridSize": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "hardwareAccelerationMode": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "keyframesOnly": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "manualSensitivity": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "manualSensitivityEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "processTime": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "threshold": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "useExcludeRegions": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [\n'
+    '   "The prose also names motionDetections/{cameraId} (the camera id reused; no POST, no DELETE); the document has only cameras/{id}/motion'
+    'Detections."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameras/{parent_id}/motionDetections",\n'
+    '    "item": "cameras/{parent_id}/motionDetections/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "cameras",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "motionDetections",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "outputGroups": {\n'
+    '  "children": [\n'
+    '   "outputGroups",\n'
+    '   "outputs"\n'
+    '  ],\n'
+    '  "collection": "outputGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "outputGroups",\n'
+    '   "outputs"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "builtIn": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "outputGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "outputs": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "outputGroups/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "outputGroups/{parent_id}/outputGroups",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "outputGroups",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "outputGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "outputs": {\n'
+    '  "children": [\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "settings"\n'
+    '  ],\n'
+    '  "collection": "outputs",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "settings"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "channel": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "coverageDepth": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageDirection": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageFieldOfView": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "customProperties": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "gisPoint": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "hardwareDeviceEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "icon": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "settings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "shortName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "outputs/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "hardware/{parent_id}/outputs",\n'
+    '    "item": "hardware/{parent_id}/outputs/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "hardware",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "outputGroups/{parent_id}/outputs",\n'
+    '    "item": "outputGroups/{parent_id}/outputs/{id}",\n'
+    '    "membership": true,\n'
+    '    "type": "outputGroups",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "outputs",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "Activate": {\n'
+    '    "display_name": "Activate output",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "outputs/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": "2024 R2"\n'
+    '   },\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "outputs/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "Deactivate": {\n'
+    '    "display_name": "Deactivate output",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "outputs/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": "2024 R2"\n'
+    '   },\n'
+    '   "SendDriverCommand": {\n'
+    '    "display_name": "Send driver command to device",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "command": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "parameter": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "timeOut": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "outputs/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "Trigger": {\n'
+    '    "display_name": "Trigger output",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "outputs/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": "2024 R2"\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "owner": {\n'
+    '  "children": [],\n'
+    '  "collection": "owner",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "owner/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "owner",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "AddBasicOwnerInfo": {\n'
+    '    "display_name": "Add basic owner information",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "tagType": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "tagValue": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "owner/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "RemoveBasicOwnerInfo": {\n'
+    '    "display_name": "Remove basic owner tag",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "owner/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "patrollingProfiles": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "customizeTransitions": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "endPresetId": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": [\n'
+    '      "ptzPresets"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "endSpeed": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "endTransitionTime": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "initSpeed": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "initTransitionTime": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "patrollingEntry": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "patrollingProfiles/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameras/{parent_id}/patrollingProfiles",\n'
+    '    "item": "cameras/{parent_id}/patrollingProfiles/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "cameras",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "patrollingProfiles",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "AddPatrollingEntry": {\n'
+    '    "display_name": "Add patrolling entry",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "order": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "presetId": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": [\n'
+    '        "ptzPresets"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "waitTime": {\n'
+    '      "format": "double",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "number"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "patrollingProfiles/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "RemovePatrollingEntry": {\n'
+    '    "display_name": "Remove patrolling entry",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "bracket",\n'
+    '       "prefix": "PatrollingEntry",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "patrollingProfiles/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "privacyProtections": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "privacyMaskXml": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameras/{parent_id}/privacyProtections",\n'
+    '    "item": "cameras/{parent_id}/privacyProtections/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "cameras",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "privacyProtections",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "ptzPresets": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "defaultPreset": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "devicePreset": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "devicePresetInternalId": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "locked": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "pan": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "tilt": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "zoom": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": null,\n'
+    '  "notes": [\n'
+    '   "No PUT or PATCH: a preset is changed by deleting and re-creating it.",\n'
+    '   "Create answers 201 {\\"result\\": <preset>}; the document lists 200 only.",\n'
+    '   "DefaultPtzPreset takes {\\"itemSelection\\": \\"PtzPreset[<UPPER-CASE-ID>]\\"}; it may answer synchronously (state Success) or wit'
+    'h a task to poll.",\n'
+    '   "GetDevicePresets runs in two steps: invoke with {\\"sessionDataId\\": 0}, wait for the task, then invoke again with the sessionDataId th'
+    'e task reports and wait for that task."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameras/{parent_id}/ptzPresets",\n'
+    '    "item": "cameras/{parent_id}/ptzPresets/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "cameras",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "ptzPresets",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "DefaultPtzPreset": {\n'
+    '    "display_name": "Set default PTZ preset",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "bracket",\n'
+    '       "prefix": "PtzPreset",\n'
+    '       "types": [\n'
+    '        "ptzPresets"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "cameras/{parent_id}/ptzPresets"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetDevicePresets": {\n'
+    '    "display_name": "Get presets from camera",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "sessionDataId": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "cameras/{parent_id}/ptzPresets"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "Goto": {\n'
+    '    "display_name": "Goto preset",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "cameras/{parent_id}/ptzPresets/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": "2024 R2"\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "recordingServerFailovers": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "failoverPort": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "hotStandby": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "bracket",\n'
+    '     "prefix": "FailoverRecorder",\n'
+    '     "types": [\n'
+    '      "failoverRecorders"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "primaryFailoverGroup": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "bracket",\n'
+    '     "prefix": "FailoverGroup",\n'
+    '     "types": [\n'
+    '      "failoverGroups"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "secondaryFailoverGroup": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "bracket",\n'
+    '     "prefix": "FailoverGroup",\n'
+    '     "types": [\n'
+    '      "failoverGroups"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "recordingServers/{parent_id}/recordingServerFailovers",\n'
+    '    "item": "recordingServers/{parent_id}/recordingServerFailovers/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "recordingServers",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "recordingServerFailovers",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "recordingServerMulticasts": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "MTU": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "TTL": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "iPAddressEnd": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "iPAddressStart": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "portRangeEnd": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "portRangeStart": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "recordingServers/{parent_id}/recordingServerMulticasts",\n'
+    '    "item": "recordingServers/{parent_id}/recordingServerMulticasts/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "recordingServers",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "recordingServerMulticasts",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "recordingServers": {\n'
+    '  "children": [\n'
+    '   "hardware",\n'
+    '   "hardwareDrivers",\n'
+    '   "recordingServerFailovers",\n'
+    '   "recordingServerMulticasts",\n'
+    '   "storages",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "collection": "recordingServers",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "hardware",\n'
+    '   "hardwareDrivers",\n'
+    '   "recordingServerFailovers",\n'
+    '   "recordingServerMulticasts",\n'
+    '   "storages"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "activeWebServerUri": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "hardware": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "hardwareDrivers": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "hostName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "multicastServerAddress": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "portNumber": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "publicAccessEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "publicWebserverHostName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "publicWebserverPort": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "recordingServerFailovers": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "recordingServerMulticasts": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "shutdownOnStorageFailure": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "storages": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "synchronizationTime": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "timeZoneName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "version": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "webServerUri": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "recordingServers/{id}",\n'
+    '  "notes": [\n'
+    '   "Adding hardware: invoke HardwareScan or AddHardware without a body to learn the params, invoke with the body, poll the task, then GET '
+    'the new hardware, update and enable it."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "recordingServers",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "AddHardware": {\n'
+    '    "display_name": "Add new hardware",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "customData": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "hardwareAddress": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "hardwareDriverPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "hardwareDrivers"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     },\n'
+    '     "password": {\n'
+    '      "format": "password",\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "userName": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "recordingServers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "CreateDirectoryOnRecorder": {\n'
+    '    "display_name": "Create directory on recorder",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "newDirectoryFullName": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "recordingServers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetOtherDevicesWithMediaOnRecorder": {\n'
+    '    "display_name": "Get devices with media on recording server",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "recordingServers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "HardwareScan": {\n'
+    '    "display_name": "Detect hardware driver",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "hardwareAddress": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "hardwareDriverIds": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "password": {\n'
+    '      "format": "password",\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "useDefaultCredentials": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "userName": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "recordingServers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "HardwareScanExpress": {\n'
+    '    "display_name": "Detect hardware",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "primaryPassword": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "primaryUserName": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "secondaryPassword": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "secondaryUserName": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "tertiaryPassword": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "tertiaryUserName": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "useDefaultCredentials": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "useSecurePort": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "recordingServers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ReadDirectoriesOnRecorder": {\n'
+    '    "display_name": "Read directories on recorder",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "currentDirectory": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "recordingServers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ReadDrivesOnRecorder": {\n'
+    '    "display_name": "Read drives on recorder",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "recordingServers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "registeredClaims": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "caseSensitive": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "loginProviders/{parent_id}/registeredClaims",\n'
+    '    "item": "loginProviders/{parent_id}/registeredClaims/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "loginProviders",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "registeredClaims",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "registeredServices": {\n'
+    '  "children": [],\n'
+    '  "collection": "registeredServices",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "customData": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "endpoints": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "uuid",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "serviceType": {\n'
+    '    "format": "uuid",\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "uris": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "registeredServices/{id}",\n'
+    '  "notes": [\n'
+    '   "Follows its own conventions: disabled services are listed with ?includeDisabled; built-in services cannot be deleted."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "includeDisabled"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "registeredServiceBody",\n'
+    '  "scope": "top",\n'
+    '  "since": "2024 R2",\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch"\n'
+    '  ]\n'
+    ' },\n'
+    ' "roles": {\n'
+    '  "children": [\n'
+    '   "claims",\n'
+    '   "users"\n'
+    '  ],\n'
+    '  "collection": "roles",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "claims",\n'
+    '   "users"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "allowMobileClientLogOn": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "allowSmartClientLogOn": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "allowWebClientLogOn": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "claims": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "dualAuthorizationRequired": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "makeUsersAnonymousDuringPTZSession": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "roleType": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "users": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "roles/{id}",\n'
+    '  "notes": [\n'
+    '   "Creating a role also creates a view group.",\n'
+    '   "Leave the built-in Administrators role (roleType Adminstrative) alone."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "roles",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeOverallSecurityPermissions": {\n'
+    '    "display_name": "Edit overall security permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "securityNamespace": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": [\n'
+    '        "securityNamespaces"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "roles/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "CopyRole": {\n'
+    '    "display_name": "Copy role",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "description": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "bracket",\n'
+    '       "prefix": "Role",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "name": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "roles"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetClientTimeProfile": {\n'
+    '    "display_name": "Get client login time profile",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "roles/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "QueryIsPermittedTimeBasedAction": {\n'
+    '    "display_name": "Query if action is permitted right now",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "actionId": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "relatedObjectPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "roles"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "QueryUsersWithAccess": {\n'
+    '    "display_name": "Query users with access to given object",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "expandGroups": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "includeAdministrators": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "includeGroups": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "queryUsersWithAccessPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "roles"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SetClientProfile": {\n'
+    '    "display_name": "Set client profile on role",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "bracket",\n'
+    '       "prefix": "ClientProfile",\n'
+    '       "types": [\n'
+    '        "clientProfiles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "roles/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SetClientTimeProfile": {\n'
+    '    "display_name": "Set client login time profile",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "roles/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "rules": {\n'
+    '  "children": [],\n'
+    '  "collection": "rules",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "always": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "daysOfWeek": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "failoverActive": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "failoverInactive": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "outsideTimeProfile": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "startActions": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "startRuleType": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "stopActions": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "stopRuleType": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "timeOfDayBetween": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "withinTimeProfile": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "rules/{id}",\n'
+    '  "notes": [\n'
+    '   "Creating and editing is a wizard-like flow: a partial body answers with the params still needed."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "rules",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "saveSearches": {\n'
+    '  "children": [],\n'
+    '  "collection": "saveSearches",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "availability": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "includesScopeItems": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "searchQuery": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "saveSearches/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "saveSearches",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "FindSaveSearches": {\n'
+    '    "display_name": "Find searches",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "count": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "keywordFilter": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "privateOnly": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "startIndex": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "saveSearches"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetSaveSearch": {\n'
+    '    "display_name": "Open search",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "id": {\n'
+    '      "format": "guid",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "saveSearches"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "UpdateSaveSearch": {\n'
+    '    "display_name": "Edit search",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "availability": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "description": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "id": {\n'
+    '      "format": "guid",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "includesScopeItems": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "name": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "searchQuery": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "saveSearches"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "securityNamespaces": {\n'
+    '  "children": [],\n'
+    '  "collection": "securityNamespaces",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "uuid",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "resourceTypes": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "securityActions": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "structure": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "userDefined": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "securityNamespaces/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "securityNamespacesBody",\n'
+    '  "scope": "top",\n'
+    '  "since": "2024 R2",\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "get",\n'
+    '   "list"\n'
+    '  ]\n'
+    ' },\n'
+    ' "servers": {\n'
+    '  "children": [],\n'
+    '  "collection": "servers",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "addresses": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "type": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "servers/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "servers",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list"\n'
+    '  ]\n'
+    ' },\n'
+    ' "settings": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "generalSettings": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "ptz": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "ptzSessionTimeouts": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "stream": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "settings/{id}",\n'
+    '  "notes": [\n'
+    '   "One object per device, addressed by the device id (settings/{deviceId}); it always exists: no create, no delete.",\n'
+    '   "Fields depend on the device driver (the document shows one test driver); ?definitions gives values and flags as strings.",\n'
+    '   "generalSettings and stream are flagged read-only in the document, but the properties of their items are writable; PATCH changes them."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameras/{parent_id}/settings",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "cameras",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "inputEvents/{parent_id}/settings",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "inputEvents",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "metadata/{parent_id}/settings",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "metadata",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "microphones/{parent_id}/settings",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "microphones",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "outputs/{parent_id}/settings",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "outputs",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "speakers/{parent_id}/settings",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "speakers",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [\n'
+    '   "cameras",\n'
+    '   "inputEvents",\n'
+    '   "metadata",\n'
+    '   "microphones",\n'
+    '   "outputs",\n'
+    '   "speakers"\n'
+    '  ],\n'
+    '  "schema": "settings",\n'
+    '  "scope": "singleton",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "siteAddresses": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "addressType": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "url": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "childSites/{parent_id}/siteAddresses",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "childSites",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "siteAddresses",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "sites": {\n'
+    '  "children": [],\n'
+    '  "collection": "sites",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "accessControlSystems",\n'
+    '   "alarmDefinitions",\n'
+    '   "analyticsEvents",\n'
+    '   "basicUsers",\n'
+    '   "cameraGroups",\n'
+    '   "childSites",\n'
+    '   "clientProfiles",\n'
+    '   "compressors",\n'
+    '   "eventTypeGroups",\n'
+    '   "evidenceLockProfiles",\n'
+    '   "failoverGroups",\n'
+    '   "genericEventDataSources",\n'
+    '   "genericEvents",\n'
+    '   "gisMapLocations",\n'
+    '   "inputEventGroups",\n'
+    '   "layoutGroups",\n'
+    '   "licenseInformations",\n'
+    '   "loginProviders",\n'
+    '   "lprMatchLists",\n'
+    '   "mailNotificationProfiles",\n'
+    '   "matrix",\n'
+    '   "metadataGroups",\n'
+    '   "microphoneGroups",\n'
+    '   "mipKinds",\n'
+    '   "outputGroups",\n'
+    '   "owner",\n'
+    '   "recordingServers",\n'
+    '   "roles",\n'
+    '   "rules",\n'
+    '   "saveSearches",\n'
+    '   "servers",\n'
+    '   "speakerGroups",\n'
+    '   "stateGroups",\n'
+    '   "systemAddresses",\n'
+    '   "timeProfiles",\n'
+    '   "toolOptions",\n'
+    '   "userDefinedEvents",\n'
+    '   "videoWalls",\n'
+    '   "viewGroups"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "accessControlSystems": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "alarmDefinitions": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "analyticsEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "basicUsers": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "cameraGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "childSites": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "clientProfiles": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "compressors": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "computerName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "domainName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "eventTypeGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "evidenceLockProfiles": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "failoverGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "genericEventDataSources": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "genericEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "gisMapLocations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "inputEventGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastStatusHandshake": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "layoutGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "licenseInformations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "loginProviders": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "lprMatchLists": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "mailNotificationProfiles": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "masterSiteAddress": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "matrix": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "metadataGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "microphoneGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "mipKinds": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "outputGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "owner": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "physicalMemory": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "platform": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "processors": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "recordingServers": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "roles": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "rules": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "saveSearches": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "servers": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "serviceAccount": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "speakerGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "stateGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "synchronizationStatus": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "systemAddresses": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "timeProfiles": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "timeZone": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "toolOptions": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "userDefinedEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "version": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "videoWalls": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "viewGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "sites/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "sites",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ClientLogOnSupported": {\n'
+    '    "display_name": "Client application login supported",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "clientApplicationType": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "userName": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "sites/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "UploadFileChunk": {\n'
+    '    "display_name": "Upload file chunk",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "checksum": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "chunkData": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "offset": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "size": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "transferId": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "sites/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "speakerGroups": {\n'
+    '  "children": [\n'
+    '   "speakerGroups",\n'
+    '   "speakers"\n'
+    '  ],\n'
+    '  "collection": "speakerGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "speakerGroups",\n'
+    '   "speakers"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "builtIn": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "speakerGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "speakers": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "speakerGroups/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "speakerGroups/{parent_id}/speakerGroups",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "speakerGroups",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "speakerGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "speakers": {\n'
+    '  "children": [\n'
+    '   "clientSettings",\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "settings"\n'
+    '  ],\n'
+    '  "collection": "speakers",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "clientSettings",\n'
+    '   "customProperties",\n'
+    '   "hardwareDeviceEvents",\n'
+    '   "settings"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "channel": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "clientSettings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "coverageDepth": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageDirection": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "coverageFieldOfView": {\n'
+    '    "format": "double",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "customProperties": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "edgeStorageEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "edgeStoragePlaybackEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "enabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "failoverSetting": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "gisPoint": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "hardwareDeviceEvents": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "icon": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "manualRecordingTimeoutEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "manualRecordingTimeoutMinutes": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "prebufferEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "prebufferInMemory": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "prebufferSeconds": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "recordingEnabled": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "recordingStorage": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "object",\n'
+    '     "types": [\n'
+    '      "storages"\n'
+    '     ]\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "settings": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "shortName": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "speakers/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "hardware/{parent_id}/speakers",\n'
+    '    "item": "hardware/{parent_id}/speakers/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "hardware",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   },\n'
+    '   {\n'
+    '    "collection": "speakerGroups/{parent_id}/speakers",\n'
+    '    "item": "speakerGroups/{parent_id}/speakers/{id}",\n'
+    '    "membership": true,\n'
+    '    "type": "speakerGroups",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "disabled",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "speakers",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeDeviceRecordingStorage": {\n'
+    '    "display_name": "Change storage for device",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "bracket",\n'
+    '       "prefix": "Storage",\n'
+    '       "types": [\n'
+    '        "storages"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "moveData": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "speakers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "speakers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetOtherRecordingServersWithMedia": {\n'
+    '    "display_name": "Get recording servers with media",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "speakers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetOtherRecordingStoragesWithMedia": {\n'
+    '    "display_name": "[DEPRECATED] This function is deprecated and should not be used",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "speakers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "RetrieveEdgeStorage": {\n'
+    '    "display_name": "Retrieve recordings from edge storage",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "endTime": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "identifier": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "relatedTasks": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "startTime": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "speakers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SendDriverCommand": {\n'
+    '    "display_name": "Send driver command to device",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "command": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "parameter": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "timeOut": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "speakers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "TruncateStorage": {\n'
+    '    "display_name": "Delete all recordings for device on storage",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "speakers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "TruncateStorageOnOtherRecordingServer": {\n'
+    '    "display_name": "Delete all recordings for device on another recording server",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "speakers/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "stateGroups": {\n'
+    '  "children": [],\n'
+    '  "collection": "stateGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "states": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "stateGroups/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "stateGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "storageInformation": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "anyTablesWithData": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "isAvailable": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "isMounted": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "lastUpdated": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lockedUsedSpace": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "usedSpace": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "storageInformation/{id}",\n'
+    '  "notes": [\n'
+    '   "Addressed by the storage id (inferred: the document has no list and no path under storages)."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [\n'
+    '   "storages"\n'
+    '  ],\n'
+    '  "schema": "storageInformation",\n'
+    '  "scope": "singleton",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "storages": {\n'
+    '  "children": [\n'
+    '   "archiveStorages"\n'
+    '  ],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "archiveStorages"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "archiveStorages": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "diskPath": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "encryptionMethod": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "isDefault": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "maxSize": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "retainMinutes": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "signing": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "storages/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "recordingServers/{parent_id}/storages",\n'
+    '    "item": "recordingServers/{parent_id}/storages/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "recordingServers",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "storages",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeEncryptionMethod": {\n'
+    '    "display_name": "Change encryption method",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "encryptionMethod": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "password": {\n'
+    '      "format": "password",\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "storages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ChangePasswordStorageEncryption": {\n'
+    '    "display_name": "Change encryption password for recording storage",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "newPassword": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "oldPassword": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "storages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "DisableEncryption": {\n'
+    '    "display_name": "Disable encryption on recording storage",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "password": {\n'
+    '      "format": "password",\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "storages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "EnableEncryption": {\n'
+    '    "display_name": "Enable encryption on recording storage",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "encryptionMethod": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "password": {\n'
+    '      "format": "password",\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "storages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "GetDevicesUsingStorage": {\n'
+    '    "display_name": "Get devices using this storage",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "storages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "MoveRecordingStorage": {\n'
+    '    "display_name": "Move storage",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "diskPath": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "storages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "SetStorageAsDefault": {\n'
+    '    "display_name": "Set storage as default",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "storages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "ValidateStorageEncryptionPassword": {\n'
+    '    "display_name": "Validate encryption password on recording storage",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "password": {\n'
+    '      "format": "password",\n'
+    '      "reference": null,\n'
+    '      "secret": true,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "storages/{id}"\n'
+    '    ],\n'
+    '    "secret_result": true,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "streams": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "stream": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "streams/{id}",\n'
+    '  "notes": [\n'
+    '   "One object per camera, addressed by the camera id (streams/{cameraId}); stream is an array that PUT and PATCH write as a whole.",\n'
+    '   "AddStream and RemoveStream add or remove one stream; the parameters of AddStream are not documented.",\n'
+    '   "Changing stream usage and stream settings in one request can lose the settings: change one at a time."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "cameras/{parent_id}/streams",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "cameras",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [\n'
+    '   "cameras"\n'
+    '  ],\n'
+    '  "schema": "streams",\n'
+    '  "scope": "singleton",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "AddStream": {\n'
+    '    "display_name": "Add stream",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "streams/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "RemoveStream": {\n'
+    '    "display_name": "Remove stream",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "streams/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "systemAddresses": {\n'
+    '  "children": [],\n'
+    '  "collection": "systemAddresses",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "addressType": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "url": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "systemAddresses",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "list"\n'
+    '  ]\n'
+    ' },\n'
+    ' "tasks": {\n'
+    '  "children": [],\n'
+    '  "collection": "tasks",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "errorCode": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "errorText": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "progress": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "state": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "tasks/{id}",\n'
+    '  "notes": [\n'
+    '   "Task data sits at the data level (displayName, progress, state, errorCode, errorText, relations and task-specific fields such as sessi'
+    'onDataId); the document wraps it in result.",\n'
+    '   "state is Idle, InProgress, Success or Error; progress 100 means finished.",\n'
+    '   "Task ids are small integers as strings, not GUIDs.",\n'
+    '   "The 2021 R2 pre-release gateway answers TaskCleanup with 400 although the cleanup succeeded.",\n'
+    '   "TaskCleanup accepts an empty body or {}."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "recordingServers/{parent_id}/tasks",\n'
+    '    "item": "recordingServers/{parent_id}/tasks/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "recordingServers",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "tasks",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "TaskCleanup": {\n'
+    '    "display_name": "Finish",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "recordingServers/{parent_id}/tasks/{id}",\n'
+    '     "tasks/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "TaskStop": {\n'
+    '    "display_name": "Stop",\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "recordingServers/{parent_id}/tasks/{id}",\n'
+    '     "tasks/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list"\n'
+    '  ]\n'
+    ' },\n'
+    ' "timeProfiles": {\n'
+    '  "children": [],\n'
+    '  "collection": "timeProfiles",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "sunclockGPSCoordinate": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "sunclockSunRise": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "sunclockSunSet": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "sunclockTimeZone": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "timeProfileAppointmentRecur": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "timeProfileAppointmentRoot": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "timeProfileType": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "timeProfiles/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "timeProfiles",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "AddAppointment": {\n'
+    '    "display_name": "Add appointment",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "allDayEvent": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "boolean"\n'
+    '     },\n'
+    '     "endDateTime": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "startDateTime": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "subject": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "timeProfiles/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "AddRecurringAppointment": {\n'
+    '    "display_name": "Add recurring appointment",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "recurrenceOccurrenceDuration": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "recurrenceOccurrenceStartTime": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "recurrencePatternDayOfMonth": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "recurrencePatternDaysOfWeek": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "recurrencePatternFrequency": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "recurrencePatternInterval": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "recurrencePatternMonthOfYear": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "recurrencePatternOccurrenceOfDayInMonth": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "recurrencePatternType": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "recurrenceRangeEndDate": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "recurrenceRangeLimit": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "recurrenceRangeMaxOccurrences": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "integer"\n'
+    '     },\n'
+    '     "recurrenceRangeStartDate": {\n'
+    '      "format": "date-time-fraction",\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "subject": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "timeProfiles/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "toolOptions": {\n'
+    '  "children": [],\n'
+    '  "collection": "toolOptions",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "deviceErrorTimeoutSec": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "pausePatrollingTimeoutSec": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "ptzManualSessionTimeoutSec": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "ptzReservedSessionTimeoutSec": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "integer"\n'
+    '   },\n'
+    '   "ptzUseDefaultPresetAsPtzHome": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": "toolOptions/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "toolOptions",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "translations": {\n'
+    '  "children": [],\n'
+    '  "collection": "translations",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "text": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "language",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "translations",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {},\n'
+    '  "verbs": [\n'
+    '   "list"\n'
+    '  ]\n'
+    ' },\n'
+    ' "userDefinedEvents": {\n'
+    '  "children": [],\n'
+    '  "collection": "userDefinedEvents",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "subtype": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "userDefinedEvents/{id}",\n'
+    '  "notes": [\n'
+    '   "name is the only writable field, so PUT and PATCH are equivalent.",\n'
+    '   "Every system has three built-in events of subtype System: RequestStartRecording 85867627-b287-4439-9e55-a63701e1715b, RequestStopRecor'
+    'ding 77b1e70d-ba8d-4bb8-9ee8-43b09746d82a and RequestPlayAudio 7605f8b0-7f5f-4432-b223-0bb2dc3f1f5c; leave them alone.",\n'
+    '   "The server is not known to enforce unique names.",\n'
+    '   "Events are triggered through the Events REST API: POST /api/rest/v1/events {\\"type\\": \\"<id>\\"} (2023 R2 and later).",\n'
+    '   "A 2022 client also lists sites/{id}/userDefinedEvents; this document does not."\n'
+    '  ],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "userDefinedEvents",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "userDefinedEvents/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "users": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "accountName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "domain": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "identityType": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "memberOf": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "memberOfRoles": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "members": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "sid": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": null,\n'
+    '  "item": null,\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "roles/{parent_id}/users",\n'
+    '    "item": "roles/{parent_id}/users/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "roles",\n'
+    '    "verbs": [\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "users",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "AddRoleMember": {\n'
+    '    "display_name": "Add new user or group to role",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "sid": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "roles/{parent_id}/users"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   },\n'
+    '   "RemoveRoleMember": {\n'
+    '    "display_name": "Remove role member",\n'
+    '    "on": "collection",\n'
+    '    "params": {\n'
+    '     "itemSelection": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "bracket",\n'
+    '       "prefix": "User",\n'
+    '       "types": [\n'
+    '        "users"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "roles/{parent_id}/users"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "videoWallPresets": {\n'
+    '  "children": [],\n'
+    '  "collection": null,\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "videoWallPresets/{id}",\n'
+    '  "notes": [\n'
+    '   "At the root only tasks are invoked: POST videoWallPresets/{id}?task=<name>."\n'
+    '  ],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "videoWalls/{parent_id}/videoWallPresets",\n'
+    '    "item": "videoWalls/{parent_id}/videoWallPresets/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "videoWalls",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "get",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "resources",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "videoWallPresets",\n'
+    '  "scope": "child",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "Activate": {\n'
+    '    "display_name": null,\n'
+    '    "on": "item",\n'
+    '    "params": {},\n'
+    '    "paths": [\n'
+    '     "videoWallPresets/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": []\n'
+    ' },\n'
+    ' "videoWalls": {\n'
+    '  "children": [\n'
+    '   "monitors",\n'
+    '   "videoWallPresets"\n'
+    '  ],\n'
+    '  "collection": "videoWalls",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "monitors",\n'
+    '   "videoWallPresets"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "createdDate": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "height": {\n'
+    '    "format": "double",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "monitors": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "statusText": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "boolean"\n'
+    '   },\n'
+    '   "titleBar": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "videoWallPresets": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "width": {\n'
+    '    "format": "double",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "number"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "videoWalls/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "videoWalls",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "videoWalls/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "viewGroups": {\n'
+    '  "children": [\n'
+    '   "viewGroups",\n'
+    '   "views"\n'
+    '  ],\n'
+    '  "collection": "viewGroups",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [\n'
+    '   "viewGroups",\n'
+    '   "views"\n'
+    '  ],\n'
+    '  "fields": {\n'
+    '   "description": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "viewGroupDataXml": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "viewGroups": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "views": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "viewGroups/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "viewGroups/{parent_id}/viewGroups",\n'
+    '    "item": null,\n'
+    '    "membership": false,\n'
+    '    "type": "viewGroups",\n'
+    '    "verbs": [\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "includeChildren",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "viewGroups",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ChangeSecurityPermissions": {\n'
+    '    "display_name": "Edit permissions",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "userPath": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "roles"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "viewGroups/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": null\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "create",\n'
+    '   "delete",\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' },\n'
+    ' "views": {\n'
+    '  "children": [],\n'
+    '  "collection": "views",\n'
+    '  "create_only": [],\n'
+    '  "embedded": [],\n'
+    '  "fields": {\n'
+    '   "clientId": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": {\n'
+    '     "format": "guid",\n'
+    '     "types": []\n'
+    '    },\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "displayName": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "id": {\n'
+    '    "format": "guid",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "lastModified": {\n'
+    '    "format": "date-time-fraction",\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "layoutCustomId": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "layoutIcon": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "layoutViewItems": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "name": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "relations": {\n'
+    '    "format": null,\n'
+    '    "read_only": true,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "object"\n'
+    '   },\n'
+    '   "shortcut": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   },\n'
+    '   "viewItem": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "array"\n'
+    '   },\n'
+    '   "viewLayoutType": {\n'
+    '    "format": null,\n'
+    '    "read_only": false,\n'
+    '    "reference": null,\n'
+    '    "secret": false,\n'
+    '    "type": "string"\n'
+    '   }\n'
+    '  },\n'
+    '  "identity": "name",\n'
+    '  "item": "views/{id}",\n'
+    '  "notes": [],\n'
+    '  "parents": [\n'
+    '   {\n'
+    '    "collection": "viewGroups/{parent_id}/views",\n'
+    '    "item": "viewGroups/{parent_id}/views/{id}",\n'
+    '    "membership": false,\n'
+    '    "type": "viewGroups",\n'
+    '    "verbs": [\n'
+    '     "create",\n'
+    '     "delete",\n'
+    '     "list"\n'
+    '    ]\n'
+    '   }\n'
+    '  ],\n'
+    '  "query": [\n'
+    '   "definitions",\n'
+    '   "noData",\n'
+    '   "page",\n'
+    '   "resources",\n'
+    '   "size",\n'
+    '   "tasks"\n'
+    '  ],\n'
+    '  "same_id_as": [],\n'
+    '  "schema": "views",\n'
+    '  "scope": "top",\n'
+    '  "since": null,\n'
+    '  "tasks": {\n'
+    '   "ApplyViewToView": {\n'
+    '    "display_name": "Apply view",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "clientId": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "viewToApply": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "object",\n'
+    '       "types": [\n'
+    '        "views"\n'
+    '       ]\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "object"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "views/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": "2025 R2"\n'
+    '   },\n'
+    '   "ClearView": {\n'
+    '    "display_name": "Clear view",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "clientId": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "views/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": "2025 R2"\n'
+    '   },\n'
+    '   "ClearViewItem": {\n'
+    '    "display_name": "Clear view item",\n'
+    '    "on": "item",\n'
+    '    "params": {\n'
+    '     "clientId": {\n'
+    '      "format": null,\n'
+    '      "reference": {\n'
+    '       "format": "guid",\n'
+    '       "types": []\n'
+    '      },\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     },\n'
+    '     "viewItemId": {\n'
+    '      "format": null,\n'
+    '      "reference": null,\n'
+    '      "secret": false,\n'
+    '      "type": "string"\n'
+    '     }\n'
+    '    },\n'
+    '    "paths": [\n'
+    '     "views/{id}"\n'
+    '    ],\n'
+    '    "secret_result": false,\n'
+    '    "since": "2025 R2"\n'
+    '   }\n'
+    '  },\n'
+    '  "verbs": [\n'
+    '   "get",\n'
+    '   "list",\n'
+    '   "patch",\n'
+    '   "put"\n'
+    '  ]\n'
+    ' }\n'
+    '}\n'
+)
 
 #: Deviations of the real API from the document that hold for every type.
 API_DEVIATIONS: t.Tuple[str, ...] = (
