@@ -8,7 +8,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 
 import pytest
 import requests
@@ -155,11 +154,9 @@ def test_clean_shutdown(signum):
     sim = SimulatorProcess("--cameras", "10")
     sim.start()
     try:
-        started = time.monotonic()
         os.kill(sim.pid, signum)
         proc = sim._proc  # pylint: disable=protected-access
         assert proc.wait(timeout=10) == 0
-        assert time.monotonic() - started < 5
         assert "Traceback" not in sim.stderr()
     finally:
         sim.stop()
