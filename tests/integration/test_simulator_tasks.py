@@ -39,11 +39,15 @@ def sim_fixture(simulator_factory):
 
 def test_lifecycle_idle_inprogress_success(sim, sim_client):
     client = sim_client(sim)
-    camera = _ptz(client)
-    task_id = _invoke(client, camera)
+    # 3 s tasks: Idle for their first 0.3 s, long enough to be read on a busy machine
+    sim.faults(task_seconds=3)
+    cameras = [_ptz(client), _ptz(client, 1)]
+    task_id = _invoke(client, cameras[0])
     assert task_id == "1"
-    assert _invoke(client, _ptz(client, 1)) == "2"
+    first = client.get(f"/tasks/{task_id}").json()["data"]
+    assert _invoke(client, cameras[1]) == "2"
     data, states = _poll(client, task_id)
+    states.insert(0, (first["state"], first["progress"]))
     assert data["state"] == "Success" and data["progress"] == 100
     assert set(data) == TASK_FIELDS
     assert data["displayName"] == "invokeResult"
