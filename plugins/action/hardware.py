@@ -10,12 +10,12 @@ result, which holds no password. Writing it here costs no module run: a run with
 from __future__ import annotations
 
 import os
-import tempfile
 import typing as t
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
+from ansible_collections.milestone.xprotect.plugins.module_utils._files import write_atomically
 from ansible_collections.milestone.xprotect.plugins.module_utils._report import REPORT_SPEC
 from ansible_collections.milestone.xprotect.plugins.plugin_utils._hardware_report import ReportError, account, report_texts
 
@@ -42,17 +42,7 @@ def write_if_different(path: str, text: str) -> bool:
                 return False
     except (OSError, UnicodeDecodeError):
         pass
-    folder = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(prefix='.' + os.path.basename(path) + '.', dir=folder)
-    try:
-        with os.fdopen(handle, 'w', encoding='utf-8', newline='') as stream:
-            stream.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_atomically(path, text, '.' + os.path.basename(path) + '.')
     return True
 
 

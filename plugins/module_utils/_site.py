@@ -18,13 +18,13 @@ from __future__ import annotations
 import dataclasses
 import heapq
 import os
-import tempfile
 import typing as t
 
 from . import _generic as generic
 from ._access import DEVICE_KINDS, join_path
 from ._concurrency import map_all
 from ._errors import ConflictError, InputError, XProtectError
+from ._files import write_atomically
 from ._ids import id_key, object_id, show
 from ._resource_types import RESOURCE_TYPES
 from ._transport import COLLECTION_VERSION
@@ -430,17 +430,7 @@ def select_types(given: t.Any) -> list[SiteType]:
 
 
 def _write(path: str, text: str) -> None:
-    folder = os.path.dirname(path)
-    handle, temporary = tempfile.mkstemp(prefix='.site-export-', dir=folder)
-    try:
-        with os.fdopen(handle, 'w', encoding='utf-8') as out:
-            out.write(text)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_atomically(path, text, '.site-export-')
 
 
 def _read(path: str) -> str | None:
