@@ -6,10 +6,18 @@
                        they are stopped when the test ends
 ``sim_client``         a requests-based REST client for any simulator: ``sim_client(sim, "admin", "admin")``
 ``client``             ``sim_client(simulator)``, logged in as admin
+
+``XPROTECT_TEST_CPU=<file>`` appends one JSON line per test to that file: the CPU seconds (user + system) that the
+test and the processes it waited for used (docs/development.md, "Finding what is slow").
 """
 
 from __future__ import annotations
 
+import json
+import os
+import resource
+import sys
+import time
 from typing import Any, Callable, Iterator
 
 import pytest
@@ -18,6 +26,25 @@ import requests
 from simulator.process import SimulatorProcess
 
 DEFAULT_CAMERAS = "40"
+CPU_RECORD = os.environ.get("XPROTECT_TEST_CPU")
+
+
+def cpu_seconds() -> float:
+    """CPU used by this process and by the child processes it has waited for (playbooks, simulators, tools)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: Any, nextitem: Any) -> Iterator[None]:  # pylint: disable=unused-argument
+    """With XPROTECT_TEST_CPU set, record what each test cost in CPU and wall time (its fixtures' set-up included)."""
+    if not CPU_RECORD:
+        yield
+        return
+    cpu, wall = cpu_seconds(), time.monotonic()
+    yield
+    with open(CPU_RECORD, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps({"test": item.nodeid, "environment": os.path.basename(sys.prefix), "cpu": round(cpu_seconds() - cpu, 3), "wall": round(time.monotonic() - wall, 3)}) + "\n")
 
 
 class SimClient:

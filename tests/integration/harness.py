@@ -32,6 +32,10 @@ import yaml
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 CALLBACKS = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'callback_plugins')
+#: The modules' compiled code, kept between the module runs of the test playbooks (zip_code_cache/sitecustomize.py).
+ZIP_CODE_SITE = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'zip_code_cache')
+ZIP_CODE_CACHE = '' if os.environ.get('XPROTECT_ZIP_CODE_CACHE') == 'off' else os.path.join(
+    os.environ.get('XPROTECT_BUILD_DIR') or os.path.join(ROOT, '.build'), 'zip-code')
 
 
 def collections_path() -> str:
@@ -142,6 +146,8 @@ def run_playbook(simulator: t.Any, playbook: str | list | os.PathLike, *, check:
             'ANSIBLE_LOCAL_TEMP': os.path.join(workdir, 'tmp'),
             'ANSIBLE_HOME': os.path.join(workdir, 'home'),
         })
+        if ZIP_CODE_CACHE:
+            run_env.update({'PYTHONPATH': ZIP_CODE_SITE, 'XPROTECT_ZIP_CODE_CACHE': ZIP_CODE_CACHE})
         if connection and simulator is not None:
             run_env.update(connection_env(simulator))
         run_env.update(env or {})
