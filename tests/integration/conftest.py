@@ -44,7 +44,9 @@ def pytest_runtest_protocol(item: Any, nextitem: Any) -> Iterator[None]:  # pyli
     cpu, wall = cpu_seconds(), time.monotonic()
     yield
     with open(CPU_RECORD, "a", encoding="utf-8") as handle:
-        handle.write(json.dumps({"test": item.nodeid, "environment": os.path.basename(sys.prefix), "cpu": round(cpu_seconds() - cpu, 3), "wall": round(time.monotonic() - wall, 3)}) + "\n")
+        record = {"test": item.nodeid, "environment": os.path.basename(sys.prefix), "cpu": round(cpu_seconds() - cpu, 3),
+                  "wall": round(time.monotonic() - wall, 3)}
+        handle.write(json.dumps(record) + "\n")
 
 
 class SimClient:

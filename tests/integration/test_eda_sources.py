@@ -135,8 +135,10 @@ def test_drops_in_the_middle_of_a_stream_lose_no_event_and_deliver_none_twice(si
             started = await call(simulator, 'POST', '/_simulator/events', {'type': analytics_id(simulator, INTRUSION), 'sources': sources,
                                                                            'count': 3000, 'rate': 1000, 'wait': False})
             batch = started[1]['batch']
-            for _drop in range(4):
+            for drop in range(4):
                 await asyncio.sleep(0.5)
+                # each drop finds the stream connected again (on a busy machine its reconnection can take longer than 0.5 s)
+                await running.connected(sessions=drop + 1, timeout=30)
                 assert (await call(simulator, 'POST', '/_simulator/ws/drop', {}))[1]['dropped'] == 1
             while True:
                 status, progress = await call(simulator, 'GET', f'/_simulator/events?batch={batch}')
