@@ -372,20 +372,37 @@ class Reader:
         return Parent(parent_type.name, object_id(obj).lower(), str(name))
 
     def references(self, rtype: ResourceType, properties: dict[str, t.Any], where: str) -> dict[str, t.Any]:
-        """Fields that reference another object given as {type, id} or {type, name}, sent in the field's own format."""
+        """Fields that reference another object given as {type, id} or {type, name}, sent in the field's own format.
+
+        A list field of references (an alarm definition's ``sourceList``, ``relatedCameraList``, its event lists) takes
+        such a reference in each entry.
+        """
         resolved = dict(properties)
         for field, value in properties.items():
             spec = rtype.fields.get(field) or {}
-            if not spec.get('reference') or not isinstance(value, dict) or 'type' not in value:
+            if not spec.get('reference'):
                 continue
-            if set(value) - {'type', 'id', 'name'} or not (value.get('id') or value.get('name')):
-                continue  # a plain object value: sent as given
-            target = ResourceType.lookup(value['type'], f'{where}.{field}.type')
-            ident = value.get('id')
-            if ident is None:
-                ident = object_id(self.find(target, ident=None, name=value['name'], parent=None, where=f'{where}.{field}'))
-            resolved[field] = reference_value(spec, target.name, str(ident))
+            if isinstance(value, list):
+                resolved[field] = [self.reference(spec, entry, f'{where}.{field}[{index}]') for index, entry in enumerate(value)]
+            else:
+                resolved[field] = self.reference(spec, value, f'{where}.{field}')
         return resolved
+
+    def reference(self, spec: dict[str, t.Any], value: t.Any, where: str) -> t.Any:
+        """One reference given as {type, id} or {type, name}, in the field's format; any other value as given."""
+        if not is_reference(value):
+            return value
+        target = ResourceType.lookup(value['type'], f'{where}.type')
+        ident = value.get('id')
+        if ident is None:
+            ident = object_id(self.find(target, ident=None, name=value['name'], parent=None, where=where))
+        return reference_value(spec, target.name, str(ident))
+
+
+def is_reference(value: t.Any) -> bool:
+    """``{type, id}`` or ``{type, name}`` (a plain object value of a reference field has other keys)."""
+    return (isinstance(value, dict) and 'type' in value and not set(value) - {'type', 'id', 'name'}
+            and bool(value.get('id') or value.get('name')))
 
 
 # -- comparison ----------------------------------------------------------------------------------------
@@ -394,11 +411,17 @@ def reference_aware_changes(rtype: ResourceType, obj: Obj, properties: t.Mapping
     """The planner's comparison, with references compared by the id they point at, whatever their format."""
     changes = planner.field_changes(rtype.plain_kind, obj, properties, update_secrets=update_secrets)
     for field in [field for field in changes if field in rtype._references]:  # pylint: disable=protected-access
-        if field not in rtype.secrets():
-            wanted, current = reference_id(changes[field]), reference_id(obj.get(field))
-            if wanted is not None and wanted == current:
-                del changes[field]
+        if field not in rtype.secrets() and _same_references(changes[field], obj.get(field)):
+            del changes[field]
     return changes
+
+
+def _same_references(wanted: t.Any, current: t.Any) -> bool:
+    """Whether two values of a reference field point at the same objects (a list entry by entry, in its order)."""
+    if isinstance(wanted, list) and isinstance(current, list):
+        return len(wanted) == len(current) and all(_same_references(one, other) for one, other in zip(wanted, current))
+    ident = reference_id(wanted)
+    return (ident is not None and ident == reference_id(current)) or planner.normalize(wanted) == planner.normalize(current)
 
 
 # -- the resource module's job -----------------------------------------------------------------------------

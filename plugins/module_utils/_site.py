@@ -276,7 +276,10 @@ class Exporter:
                     self.secrets.append(key)
                     properties[field] = placeholder(key)
                 elif field in obj:
-                    properties[field] = self.reference(spec, obj[field]) if spec.get('reference') else obj[field]
+                    value = obj[field]
+                    if spec.get('reference'):
+                        value = [self.reference(spec, entry) for entry in value] if isinstance(value, list) else self.reference(spec, value)
+                    properties[field] = value
             items.append({'name': name, 'properties': properties})
         return items
 

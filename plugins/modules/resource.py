@@ -68,7 +68,9 @@ options:
     description:
       - The fields to hold. Unknown fields fail naming the type's writable fields; read-only fields fail as read-only.
       - A field that references another object takes C({type, id}) or C({type, name}) and is sent in the format that field
-        takes (C({type, id}), C(Type[GUID]), C(type/guid) or a bare GUID).
+        takes (C({type, id}), C(Type[GUID]), C(type/guid) or a bare GUID). A list of references (an alarm definition's
+        C(sourceList) or C(relatedCameraList)) takes one in each entry, and is compared entry by entry by the objects the
+        entries point at.
       - Write-only fields (passwords, client secrets) cannot be compared; they are sent when the object is created, and
         on every run with O(update_secrets=always). Their values are masked in results, diffs and messages.
     type: dict

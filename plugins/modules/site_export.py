@@ -15,7 +15,8 @@ description:
     that names the files in the order the C(milestone.xprotect.site_config) role applies them.
   - Objects are referred to by name, never by the site's ids; a role's members are basic user names (Windows accounts by
     SID, which is the same on every site of a domain), a device group's members are device names, and a reference field of
-    a generic type is C({type, name}). Read-only and server-set fields are left out.
+    a generic type is C({type, name}), as is each entry of a list of references (an alarm definition's C(sourceList)).
+    Read-only and server-set fields are left out.
   - Secrets are never written. A basic user's password and every write-only field of a generic type (a login provider's
     client secret, a matrix password) are written as the placeholder C("{{ vault_site_secrets['<type>/<name>/<field>'] }}"),
     which Ansible fills from a vault when the directory is applied; the manifest lists every key under C(secrets.keys).

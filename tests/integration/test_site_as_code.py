@@ -5,8 +5,8 @@
 
 The two exports are equal for every type of this release. The seeds' sites differ in their devices (camera, microphone,
 ... names), which this release does not carry (hardware comes later): the devices of A that B lacks are taken out of the
-directory before it is applied to B, and the comparison is then byte for byte, file by file. A run with those devices left
-in fails with a message per object, as does a role member that B lacks.
+directory (group members, an alarm's sources) before it is applied to B, and the comparison is then byte for byte, file by
+file. A run with those devices left in fails with a message per object, as does a role member that B lacks.
 
 Five ansible-playbook runs in all, each with few module runs, to keep the file's CPU cost low.
 """
@@ -68,8 +68,9 @@ def outcome(run: t.Any, title: str, status: str = 'ok') -> dict[str, t.Any]:
     return record['result']
 
 
-def shape_site_a(sim: t.Any) -> None:
-    """What the seed lacks: user-defined events, a basic user in a role, a reference by id to another object."""
+def shape_site_a(sim: t.Any, site_b: t.Any) -> tuple[str, str]:
+    """What the seed lacks: user-defined events, a basic user in a role, references by id to other objects, one of them in
+    a list: an alarm's sources, a camera that B has too (by name) and one that B lacks. Returns the two cameras' names."""
     for event in ('Door forced', 'Panic button', 'Template {{ not rendered }}'):
         api(sim, 'POST', '/userDefinedEvents', {'name': event})
     api(sim, 'POST', '/basicUsers', {'name': 'night.guard', 'password': PASSWORD, 'description': 'Night shift guard'})
@@ -78,7 +79,16 @@ def shape_site_a(sim: t.Any) -> None:
     api(sim, 'POST', f'/roles/{operators["id"]}/users?task=AddRoleMember', {'sid': user['sid']})
     business = named(sim, '/timeProfiles', 'Business hours')
     intrusion = named(sim, '/alarmDefinitions', 'Intrusion')
-    api(sim, 'PATCH', f'/alarmDefinitions/{intrusion["id"]}', {'timeProfile': {'type': 'timeProfiles', 'id': business['id']}})
+    names_b = {str(camera['name']) for camera in objects(site_b, '/cameras?disabled')}
+    cameras_a = objects(sim, '/cameras?disabled')
+    names_a = {str(camera['name']) for camera in cameras_a}
+    shared_name = sorted(names_b - names_a)[0]
+    shared, a_only = cameras_a[0], next(camera for camera in cameras_a[1:] if camera['name'] not in names_b)
+    api(sim, 'PATCH', f'/cameras/{shared["id"]}', {'name': shared_name})
+    api(sim, 'PATCH', f'/alarmDefinitions/{intrusion["id"]}', {'timeProfile': {'type': 'timeProfiles', 'id': business['id']},
+                                                               'sourceList': [{'type': 'cameras', 'id': shared['id']},
+                                                                              {'type': 'cameras', 'id': a_only['id']}]})
+    return shared_name, str(a_only['name'])
 
 
 def prune_devices(source: str, target: str, site_b: t.Any) -> list[str]:
@@ -94,10 +104,11 @@ def prune_devices(source: str, target: str, site_b: t.Any) -> list[str]:
             group['members'] = kept
         _rewrite(target, file_type, data)
     alarms = load(target, 'alarmDefinitions.yml')
+    cameras_b = {str(camera['name']) for camera in objects(site_b, '/cameras?disabled')}
     for alarm in alarms['alarmDefinitions']:
-        if alarm['properties'].get('sourceList'):
-            pruned.append(f'alarmDefinitions {alarm["name"]}: sourceList (cameras of A, by id)')
-            alarm['properties']['sourceList'] = []
+        sources = alarm['properties'].get('sourceList') or []
+        pruned += [f'alarmDefinitions {alarm["name"]}: source {entry}' for entry in sources if entry.get('name') not in cameras_b]
+        alarm['properties']['sourceList'] = [entry for entry in sources if entry.get('name') in cameras_b]
     _rewrite(target, 'alarmDefinitions', alarms)
     return pruned
 
@@ -123,7 +134,7 @@ def _rewrite(folder: str, type_name: str, data: t.Any) -> None:
 def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # pylint: disable=too-many-locals,too-many-statements
     site_a = simulator_factory('--seed', '1', *SEED_ARGS)
     site_b = simulator_factory('--seed', '2', *SEED_ARGS)
-    shape_site_a(site_a)
+    shared_camera, a_only_camera = shape_site_a(site_a, site_b)
     dir_a, dir_for_b, dir_b, small = (str(tmp_path / name) for name in ('site-a', 'site-a-for-b', 'site-b', 'small'))
 
     # -- 1. export A, twice (the second, in check mode, finds nothing to change: byte-identical), never a write -----------
@@ -141,7 +152,7 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     assert set(exported) == {entry['file'] for entry in first['types']} | {'manifest.yml'}
     # no secret anywhere, no GUID of A's objects, placeholders for every password
     assert PASSWORD not in run.output and all(PASSWORD not in text for text in exported.values())
-    for path in ('/roles', '/timeProfiles', '/basicUsers', '/cameraGroups', '/genericEventDataSources'):
+    for path in ('/roles', '/timeProfiles', '/basicUsers', '/cameraGroups', '/genericEventDataSources', '/cameras?disabled'):
         for obj in objects(site_a, path):
             assert all(obj['id'].lower() not in text.lower() for text in exported.values()), (path, obj['name'])
     users = load(dir_a, 'basicUsers.yml')['basicUsers']
@@ -152,6 +163,8 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     assert 'night.guard' in roles['Operators']['members']
     alarms = {alarm['name']: alarm for alarm in load(dir_a, 'alarmDefinitions.yml')['alarmDefinitions']}
     assert alarms['Intrusion']['properties']['timeProfile'] == {'type': 'timeProfiles', 'name': 'Business hours'}
+    assert alarms['Intrusion']['properties']['sourceList'] == [{'type': 'cameras', 'name': shared_camera},
+                                                               {'type': 'cameras', 'name': a_only_camera}]
     manifest = load(dir_a, 'manifest.yml')
     assert 'basicUsers/night.guard/password' in manifest['secrets']['keys']
     assert 'exported' not in exported['manifest.yml'] and manifest['source']['product_version']
@@ -178,6 +191,7 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     # the objects are B's own (other GUIDs), found by name
     intrusion = named(site_b, '/alarmDefinitions', 'Intrusion')
     assert intrusion['timeProfile']['id'].lower() == named(site_b, '/timeProfiles', 'Business hours')['id'].lower()
+    assert [entry['id'].lower() for entry in intrusion['sourceList']] == [named(site_b, '/cameras?disabled', shared_camera)['id'].lower()]
     assert site_b.request('POST', '/IDP/connect/token', form={  # the new basic user logs in with its vaulted password
         'grant_type': 'password', 'username': 'night.guard', 'password': secrets['basicUsers/night.guard/password'],
         'client_id': 'GrantValidatorClient'})[0] == 200
