@@ -25,6 +25,7 @@ from ._access import DEVICE_KINDS, join_path
 from ._concurrency import map_all
 from ._errors import ConflictError, InputError, XProtectError
 from ._files import write_atomically
+from ._hardware import DEVICE_KINDS as HARDWARE_DEVICE_KINDS
 from ._ids import id_key, object_id, show
 from ._resource_types import RESOURCE_TYPES
 from ._transport import COLLECTION_VERSION
@@ -47,7 +48,7 @@ ALWAYS_LEFT_OUT = frozenset(('id', 'relations', 'displayName', 'name', 'lastModi
 ZERO_GUID = '00000000-0000-0000-0000-000000000000'
 
 #: Types handled by a curated module (never through ``resource``), by the module that applies them.
-CURATED = {'userDefinedEvents': 'user_defined_events', 'basicUsers': 'basic_user', 'roles': 'role'}
+CURATED = {'userDefinedEvents': 'user_defined_events', 'basicUsers': 'basic_user', 'roles': 'role', 'hardware': 'hardware'}
 CURATED.update({group_type: 'device_group' for group_type, _device_type, _label in DEVICE_KINDS.values()})
 #: Top-level types that could be created and updated, but are not a site's portable configuration.
 LEFT_OUT = {
@@ -63,8 +64,12 @@ EXTRA_DEPENDENCIES = (
     ('userDefinedEvents', 'rules'),
     ('analyticsEvents', 'alarmDefinitions'),
     ('genericEvents', 'alarmDefinitions'),
+    # the hardware brings the devices (with their names) that groups, alarm definitions and rules refer to
+    ('hardware', 'alarmDefinitions'),
+    ('hardware', 'rules'),
+    *(('hardware', group_type) for group_type, _device_type, _label in DEVICE_KINDS.values()),
 )
-#: Types applied last: they refer to devices, which a later release adds before them.
+#: Types applied last: they refer to devices, which the hardware brings.
 LATE_TYPES = frozenset(group_type for group_type, _device_type, _label in DEVICE_KINDS.values())
 
 
@@ -260,7 +265,66 @@ class Exporter:
             return self.roles()
         if site_type.module == 'basic_user':
             return self.basic_users()
+        if site_type.module == 'hardware':
+            return self.hardware()
         return self.generic(site_type.name)
+
+    def hardware(self) -> list[Obj]:
+        """Each hardware as an item of milestone.xprotect.hardware: address, recording server and driver, its credentials
+        (the password as a placeholder), name, description, enabled state, and every device with its channel, name and
+        enabled state."""
+        servers = {id_key(object_id(server)): str(server.get('name', '')) for server in self.list('recordingServers')}
+        hardware = self.list('hardware')
+        if not hardware:
+            return []
+
+        def parent_of(obj: Obj) -> str:
+            parent = (obj.get('relations') or {}).get('parent') or {}
+            return id_key(parent.get('id')) if isinstance(parent, dict) else ''
+
+        def drivers(server_id: str) -> list[Obj]:
+            return self.client.list(f'recordingServers/{server_id}/hardwareDrivers',
+                                    action=f'list the hardware drivers of the recording server {show(servers.get(server_id, server_id))}')
+
+        def devices(kind: str) -> list[Obj]:
+            return self.client.list(HARDWARE_DEVICE_KINDS[kind][0], params=[('disabled', None)], action=f'list the {kind}')
+
+        by_driver: dict[str, Obj] = {}
+        for _server, found in map_all(drivers, sorted({parent_of(obj) for obj in hardware if parent_of(obj)}), workers=WORKERS):
+            by_driver.update({id_key(object_id(driver)): driver for driver in found})
+        channels: dict[str, dict[str, list[Obj]]] = {}
+        for kind, found in map_all(devices, list(HARDWARE_DEVICE_KINDS), workers=WORKERS):
+            for device in found:
+                channels.setdefault(parent_of(device), {}).setdefault(kind, []).append(device)
+        items = []
+        seen: dict[str, list[Obj]] = {}
+        for obj in hardware:
+            server = servers.get(parent_of(obj), parent_of(obj))
+            address = str(obj.get('address') or '')
+            key = hardware_identity(server, address)
+            seen.setdefault(key, []).append(obj)
+            driver = by_driver.get(id_key(((obj.get('hardwareDriverPath') or {}).get('id')) or '')) or {}
+            secret = f'hardware/{key}/password'
+            self.secrets.append(secret)
+            item: Obj = {'address': address, 'recording_server': server, 'name': str(obj.get('name', '')),
+                         'description': str(obj.get('description') or ''), 'enabled': bool(obj.get('enabled')),
+                         'username': str(obj.get('userName') or ''), 'password': placeholder(secret)}
+            number = driver.get('number')
+            if isinstance(number, int) and not isinstance(number, bool):
+                item['driver'] = str(number)
+            elif driver.get('name'):
+                item['driver'] = str(driver['name'])
+            found = channels.get(id_key(object_id(obj)), {})
+            item['devices'] = {kind: sorted(({'channel': device.get('channel'), 'name': str(device.get('name', '')),
+                                              'enabled': bool(device.get('enabled'))} for device in found[kind]),
+                                            key=lambda device: (str(type(device['channel'])), device['channel']))
+                               for kind in HARDWARE_DEVICE_KINDS if found.get(kind)}
+            items.append(item)
+        for key, holders in sorted(seen.items()):
+            if len(holders) > 1:
+                self.problems.append(f'hardware: {len(holders)} hardware are at {show(key)} (ids '
+                                     f'{", ".join(sorted(object_id(obj) for obj in holders))}); remove the one that is not in use')
+        return sorted(items, key=lambda item: (_sort_name(item['recording_server']), item['address']))
 
     def generic(self, type_name: str) -> list[Obj]:
         rtype = generic.ResourceType(type_name)
@@ -382,8 +446,15 @@ class Exporter:
 
 # -- comparing -----------------------------------------------------------------------------------------------
 
+def hardware_identity(recording_server: str, address: str) -> str:
+    """How a hardware is named in a drift report and in the vault keys: its address on its recording server."""
+    return f'{address} on {recording_server}'
+
+
 def identity(site_type: SiteType, item: t.Any) -> str:
     if isinstance(item, dict):
+        if site_type.module == 'hardware':
+            return hardware_identity(str(item.get('recording_server', '')), str(item.get('address', '')))
         return str(item.get('path') if site_type.module == 'device_group' else item.get('name'))
     return str(item)
 
@@ -414,6 +485,11 @@ def _flatten(item: t.Any) -> dict[str, t.Any]:
     for key, value in item.items():
         if key == 'properties' and isinstance(value, dict):
             flat.update({f'properties.{field}': inner for field, inner in value.items()})
+        elif key == 'devices' and isinstance(value, dict):  # a hardware's devices, by kind and channel
+            for kind, entries in value.items():
+                for entry in entries if isinstance(entries, list) else [entries]:
+                    if isinstance(entry, dict):
+                        flat[f'devices.{kind}[{entry.get("channel")}]'] = {field: inner for field, inner in entry.items() if field != 'channel'}
         else:
             flat[key] = value
     return flat

@@ -17,17 +17,20 @@ description:
     SID, which is the same on every site of a domain), a device group's members are device names, and a reference field of
     a generic type is C({type, name}), as is each entry of a list of references (an alarm definition's C(sourceList)).
     Read-only and server-set fields are left out.
-  - Secrets are never written. A basic user's password and every write-only field of a generic type (a login provider's
+  - Secrets are never written. A basic user's password, a hardware's password on the device (its key is
+    C(hardware/<address> on <recording server>/password)) and every write-only field of a generic type (a login provider's
     client secret, a matrix password) are written as the placeholder C("{{ vault_site_secrets['<type>/<name>/<field>'] }}"),
     which Ansible fills from a vault when the directory is applied; the manifest lists every key under C(secrets.keys).
   - Keys are sorted, objects sorted by name (device groups by path), and nothing volatile (no time stamp) is written, so a
     second export of an unchanged site is byte-identical and a change reads as a diff in git. A string that looks like a
     Jinja template is written with the C(!unsafe) tag, so applying the file never renders it.
-  - The types are the user-defined events, the device groups of every kind with their members, the roles with their fields
-    and members, the basic users, and every type of the Config API that can be created and updated and has no curated
-    module (time profiles, alarm definitions, generic events and their data sources, analytics events, mail notification
-    profiles, evidence lock profiles, client profiles, view groups, rules, ...). Registered services are left out (they are
-    the site's own services, with its addresses).
+  - The types are the user-defined events, the hardware (C(hardware.yml), as M(milestone.xprotect.hardware) takes its
+    O(milestone.xprotect.hardware#module:items) - address, recording server, driver, user name, name, description,
+    enabled state and each device's channel, name and enabled state), the device groups of every kind with their
+    members, the roles with their fields and members, the basic users, and every type of the Config API that can be
+    created and updated and has no curated module (time profiles, alarm definitions, generic events and their data
+    sources, analytics events, mail notification profiles, evidence lock profiles, client profiles, view groups, rules,
+    ...). Registered services are left out (they are the site's own services, with its addresses).
   - Objects of one type that share a name (or device groups of one name below one parent, or a group member whose name
     several devices share) cannot be written by name; the module then fails, naming each of them, and writes no file.
   - With O(compare=true) nothing is written; the site is read the same way and compared with the files in O(dest), and
@@ -161,8 +164,9 @@ secrets:
   sample: [basicUsers/guard.lobby/password]
 drift:
   description: Per type that differs, C(missing) (in the directory, not on the site), C(extra) (on the site, not in the
-    directory), each by name (device groups by path), and C(different), each C({name, fields}) with per field its C(site)
-    and C(directory) value.
+    directory), each by name (device groups by path, hardware as C(<address> on <recording server>)), and C(different),
+    each C({name, fields}) with per field its C(site) and C(directory) value (a hardware's devices per kind and channel,
+    C(devices.cameras[0])).
   returned: with O(compare=true)
   type: dict
   sample: {timeProfiles: {missing: [Night watch], extra: [], different: [{name: Business hours, fields: {

@@ -18,13 +18,31 @@ import json
 import os
 import shutil
 import typing as t
+from urllib.parse import urlsplit
 
 import yaml
 
 from harness import run_playbook
+from reliability import connection, run_module
+
+# pylint: disable=wrong-import-position,wrong-import-order
+# The collection is importable once reliability (through harness) put it on sys.path.
+from ansible_collections.milestone.xprotect.plugins.modules import hardware  # noqa: E402
 
 WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
 SEED_ARGS = ('--cameras', '6', '--task-seconds', '0')
+#: Site B is a new branch office: no hardware yet, and on its camera network the devices that site A adds from its own
+#: (the simulated network has them at the same addresses on every site).
+SEED_ARGS_B = ('--cameras', '0', '--task-seconds', '0')
+#: Hardware that A adds from the camera network, each device with credentials of its own, with its devices named; B gets it
+#: from the files (its passwords from the vault).
+NEW_HARDWARE = [
+    {'address': '192.0.2.13', 'recording_server': 'XPRS01', 'username': 'admin', 'password': 'Hanwha-6080R', 'name': 'Lobby dome',
+     'description': 'Main entrance', 'devices': {'cameras': [{'channel': 0, 'name': 'Lobby entrance'}],
+                                                  'microphones': [{'channel': 0, 'name': 'Lobby microphone', 'enabled': True}]}},
+    {'address': 'cam-gate.xprs01.example', 'recording_server': 'XPRS01', 'username': 'root', 'password': 'Gate-PTZ-7', 'name': 'Gate PTZ',
+     'devices': {'cameras': [{'channel': 0, 'name': 'Gate North'}], 'inputs': [{'channel': 0, 'name': 'Gate loop', 'enabled': False}]}},
+]
 PASSWORD = 'Tr1cky "secret": pässwörd'
 #: device_group's device type of each group file, and the API's device collection
 GROUP_DEVICES = {'cameraGroups': 'cameras', 'microphoneGroups': 'microphones', 'speakerGroups': 'speakers',
@@ -68,9 +86,12 @@ def outcome(run: t.Any, title: str, status: str = 'ok') -> dict[str, t.Any]:
     return record['result']
 
 
-def shape_site_a(sim: t.Any, site_b: t.Any) -> tuple[str, str]:
-    """What the seed lacks: user-defined events, a basic user in a role, references by id to other objects, one of them in
-    a list: an alarm's sources, a camera that B has too (by name) and one that B lacks. Returns the two cameras' names."""
+def shape_site_a(sim: t.Any) -> tuple[str, str]:
+    """What the seed lacks: hardware added from the camera network, user-defined events, a basic user in a role, references
+    by id to other objects, one of them in a list: an alarm's sources, a camera of the new hardware (which B gets from the
+    files) and a seeded one (which B lacks). Returns the two cameras' names."""
+    added = run_module(hardware.main, dict(connection(sim.url, sim.ca_file, username='admin', password='admin'), items=NEW_HARDWARE))
+    assert not added.crash and added.result.get('changed') and not added.result.get('failed'), added.output
     for event in ('Door forced', 'Panic button', 'Template {{ not rendered }}'):
         api(sim, 'POST', '/userDefinedEvents', {'name': event})
     api(sim, 'POST', '/basicUsers', {'name': 'night.guard', 'password': PASSWORD, 'description': 'Night shift guard'})
@@ -79,24 +100,30 @@ def shape_site_a(sim: t.Any, site_b: t.Any) -> tuple[str, str]:
     api(sim, 'POST', f'/roles/{operators["id"]}/users?task=AddRoleMember', {'sid': user['sid']})
     business = named(sim, '/timeProfiles', 'Business hours')
     intrusion = named(sim, '/alarmDefinitions', 'Intrusion')
-    names_b = {str(camera['name']) for camera in objects(site_b, '/cameras?disabled')}
-    cameras_a = objects(sim, '/cameras?disabled')
-    names_a = {str(camera['name']) for camera in cameras_a}
-    shared_name = sorted(names_b - names_a)[0]
-    shared, a_only = cameras_a[0], next(camera for camera in cameras_a[1:] if camera['name'] not in names_b)
-    api(sim, 'PATCH', f'/cameras/{shared["id"]}', {'name': shared_name})
+    lobby = named(sim, '/cameras?disabled', 'Lobby entrance')
+    seeded = next(camera for camera in objects(sim, '/cameras?disabled') if camera['name'] not in ('Lobby entrance', 'Gate North'))
     api(sim, 'PATCH', f'/alarmDefinitions/{intrusion["id"]}', {'timeProfile': {'type': 'timeProfiles', 'id': business['id']},
-                                                               'sourceList': [{'type': 'cameras', 'id': shared['id']},
-                                                                              {'type': 'cameras', 'id': a_only['id']}]})
-    return shared_name, str(a_only['name'])
+                                                               'sourceList': [{'type': 'cameras', 'id': lobby['id']},
+                                                                              {'type': 'cameras', 'id': seeded['id']}]})
+    group = objects(sim, '/cameraGroups')[0]  # a seeded group gets the new camera: B's group has it after the hardware
+    api(sim, 'POST', f'/cameraGroups/{group["id"]}/cameras', {'type': 'cameras', 'id': lobby['id']})
+    return 'Lobby entrance', str(seeded['name'])
 
 
 def prune_devices(source: str, target: str, site_b: t.Any) -> list[str]:
-    """A copy of the directory without the devices B does not have (this release does not carry devices)."""
+    """A copy of the directory without what B cannot have: the seeded hardware of A (B's camera network lacks it), and the
+    devices of that hardware wherever the files name them (group members, an alarm's sources)."""
     shutil.copytree(source, target)
-    pruned = []
+    reachable = {device['address'] for server in site_b.request('GET', '/_simulator/network')[1]['recordingServers'] for device in server['devices']}
+    hardware_file = load(target, 'hardware.yml')
+    pruned = [f'hardware {item["address"]}' for item in hardware_file['hardware'] if urlsplit(item['address']).hostname not in reachable]
+    hardware_file['hardware'] = [item for item in hardware_file['hardware'] if urlsplit(item['address']).hostname in reachable]
+    _rewrite(target, 'hardware', hardware_file)
+    brought = {kind: {str(device['name']) for item in hardware_file['hardware'] for device in item['devices'].get(kind, [])}
+               for kind in ('cameras', 'microphones', 'speakers', 'metadata', 'inputs', 'outputs')}
     for file_type, device_type in GROUP_DEVICES.items():
-        on_b = {str(device['name']) for device in objects(site_b, f'/{device_type}?disabled')}
+        kind = 'inputs' if device_type == 'inputEvents' else device_type
+        on_b = {str(device['name']) for device in objects(site_b, f'/{device_type}?disabled')} | brought[kind]
         data = load(target, f'{file_type}.yml')
         for group in data[file_type]:
             kept = [member for member in group['members'] if member in on_b]
@@ -104,7 +131,7 @@ def prune_devices(source: str, target: str, site_b: t.Any) -> list[str]:
             group['members'] = kept
         _rewrite(target, file_type, data)
     alarms = load(target, 'alarmDefinitions.yml')
-    cameras_b = {str(camera['name']) for camera in objects(site_b, '/cameras?disabled')}
+    cameras_b = {str(camera['name']) for camera in objects(site_b, '/cameras?disabled')} | brought['cameras']
     for alarm in alarms['alarmDefinitions']:
         sources = alarm['properties'].get('sourceList') or []
         pruned += [f'alarmDefinitions {alarm["name"]}: source {entry}' for entry in sources if entry.get('name') not in cameras_b]
@@ -120,6 +147,14 @@ class _Dumper(yaml.SafeDumper):  # pylint: disable=too-many-ancestors
         return super().increase_indent(flow, False)
 
 
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> t.Any:
+    """Placeholders in double quotes, as site_export writes them."""
+    return dumper.represent_scalar('tag:yaml.org,2002:str', value, style='"' if value.startswith('{{ vault_site_secrets[') else None)
+
+
+_Dumper.add_representer(str, _represent_text)
+
+
 def _rewrite(folder: str, type_name: str, data: t.Any) -> None:
     path = os.path.join(folder, f'{type_name}.yml')
     text = ''
@@ -133,8 +168,8 @@ def _rewrite(folder: str, type_name: str, data: t.Any) -> None:
 
 def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # pylint: disable=too-many-locals,too-many-statements
     site_a = simulator_factory('--seed', '1', *SEED_ARGS)
-    site_b = simulator_factory('--seed', '2', *SEED_ARGS)
-    shared_camera, a_only_camera = shape_site_a(site_a, site_b)
+    site_b = simulator_factory('--seed', '2', *SEED_ARGS_B)
+    shared_camera, a_only_camera = shape_site_a(site_a)
     dir_a, dir_for_b, dir_b, small = (str(tmp_path / name) for name in ('site-a', 'site-a-for-b', 'site-b', 'small'))
 
     # -- 1. export A, twice (the second, in check mode, finds nothing to change: byte-identical), never a write -----------
@@ -172,8 +207,23 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     assert order.index('timeProfiles') < order.index('alarmDefinitions')
     assert order.index('genericEventDataSources') < order.index('genericEvents')
     assert order.index('basicUsers') < order.index('roles') < order.index('viewGroups') < order.index('cameraGroups')
+    assert order.index('hardware') < min(order.index('cameraGroups'), order.index('alarmDefinitions'), order.index('rules'))
 
-    secrets = {key: f'{PASSWORD} {index}' for index, key in enumerate(manifest['secrets']['keys'])}
+    # hardware: the new hardware as the hardware module takes it, passwords as placeholders; A's own (seeded) hardware too
+    listed = {item['name']: item for item in load(dir_a, 'hardware.yml')['hardware']}
+    assert len(listed) == counts['hardware'] == len(objects(site_a, '/hardware?disabled'))
+    lobby = listed['Lobby dome']
+    assert lobby['address'] == 'http://192.0.2.13/' and lobby['recording_server'] == 'XPRS01' and lobby['username'] == 'admin'
+    assert lobby['password'] == "{{ vault_site_secrets['hardware/http://192.0.2.13/ on XPRS01/password'] }}"
+    assert lobby['enabled'] is True and lobby['description'] == 'Main entrance' and lobby['driver'].isdigit()
+    assert lobby['devices']['cameras'] == [{'channel': 0, 'name': 'Lobby entrance', 'enabled': True}]
+    assert {'channel': 0, 'name': 'Lobby microphone', 'enabled': True} in lobby['devices']['microphones']
+    assert {'channel': 0, 'name': 'Gate loop', 'enabled': False} in listed['Gate PTZ']['devices']['inputs']
+    assert not any(device_password in text for text in exported.values() for device_password in ('Hanwha-6080R', 'Gate-PTZ-7'))
+
+    # the vault holds the devices' own passwords for the hardware that B adds; made-up ones for the rest
+    device_passwords = {f'hardware/{listed[item["name"]]["address"]} on XPRS01/password': item['password'] for item in NEW_HARDWARE}
+    secrets = {key: device_passwords.get(key, f'{PASSWORD} {index}') for index, key in enumerate(manifest['secrets']['keys'])}
     pruned = prune_devices(dir_a, dir_for_b, site_b)
     assert pruned, 'the seeds give the two sites different devices'
 
@@ -192,6 +242,11 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     intrusion = named(site_b, '/alarmDefinitions', 'Intrusion')
     assert intrusion['timeProfile']['id'].lower() == named(site_b, '/timeProfiles', 'Business hours')['id'].lower()
     assert [entry['id'].lower() for entry in intrusion['sourceList']] == [named(site_b, '/cameras?disabled', shared_camera)['id'].lower()]
+    # the hardware was added to B from its camera network with the vaulted passwords, and its devices named and enabled as on A
+    gate = named(site_b, '/hardware?disabled', 'Gate PTZ')
+    assert gate['enabled'] and named(site_b, '/cameras?disabled', 'Gate North')['enabled']
+    assert not named(site_b, '/inputEvents?disabled', 'Gate loop')['enabled']
+    assert set(pruned) >= {f'hardware {item["address"]}' for item in listed.values() if item['address'].startswith('http://10.')}
     assert site_b.request('POST', '/IDP/connect/token', form={  # the new basic user logs in with its vaulted password
         'grant_type': 'password', 'username': 'night.guard', 'password': secrets['basicUsers/night.guard/password'],
         'client_id': 'GrantValidatorClient'})[0] == 200
@@ -211,9 +266,10 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     with open(os.path.join(report, 'site_drift.json'), encoding='utf-8') as handle:
         assert json.load(handle) == {'directory': dir_for_b, 'drifted': False, 'types': {}}
 
-    # -- 4. one change made on B directly: the drift report names exactly that ----------------------------------------------
+    # -- 4. two changes made on B directly: the drift report names exactly those ------------------------------------------
     business = named(site_b, '/timeProfiles', 'Business hours')
     api(site_b, 'PATCH', f'/timeProfiles/{business["id"]}', {'description': 'Changed by hand'})
+    api(site_b, 'PATCH', f'/cameras/{named(site_b, "/cameras?disabled", "Gate North")["id"]}', {'name': 'Gate N'})
     site_b.reset(stats_only=True)
     run = run_playbook(site_b, [
         {'import_playbook': 'milestone.xprotect.site_drift'},
@@ -223,13 +279,16 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     assert run.rc == 0, run.explain()
     with open(os.path.join(report, 'site_drift.json'), encoding='utf-8') as handle:
         drift = json.load(handle)
+    renamed = {'name': 'Gate N', 'enabled': True}
     assert drift['types'] == {'timeProfiles': {'missing': [], 'extra': [], 'different': [{'name': 'Business hours', 'fields': {
-        'properties.description': {'site': 'Changed by hand', 'directory': 'Monday to Friday, 08:00-17:00'}}}]}}, drift
+        'properties.description': {'site': 'Changed by hand', 'directory': 'Monday to Friday, 08:00-17:00'}}}]},
+        'hardware': {'missing': [], 'extra': [], 'different': [{'name': 'http://cam-gate.xprs01.example/ on XPRS01', 'fields': {
+            'devices.cameras[0]': {'site': renamed, 'directory': dict(renamed, name='Gate North')}}}]}}, drift
     with open(os.path.join(report, 'site_drift.md'), encoding='utf-8') as handle:
         markdown = handle.read()
     assert '## timeProfiles' in markdown and 'Business hours' in markdown and 'Changed by hand' in markdown
     check = outcome(run, 'export in check mode')
-    assert check['changed'] and check['files_changed'] == ['timeProfiles.yml']
+    assert check['changed'] and check['files_changed'] == ['hardware.yml', 'timeProfiles.yml']
     assert files(dir_b) == exported_b, 'check mode writes no file'
     assert writes(site_b) == []
 

@@ -487,7 +487,7 @@ MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
         not_a_bool.map(lambda value: {'force_password_change': value}),
     ),
     'site_export': st.one_of(
-        st.sampled_from(['cameras', 'hardware', 'registeredServices', 'timeProfile', '']).map(lambda name: {'types': [name]}),
+        st.sampled_from(['cameras', 'recordingServers', 'registeredServices', 'timeProfile', '']).map(lambda name: {'types': [name]}),
         st.just({'dest': ''}),
         st.just({'dest': os.path.abspath(__file__)}),  # a file, not a directory
         st.just({'dest': os.path.join(SITE_DIR, 'never', 'exported'), 'compare': True}),
