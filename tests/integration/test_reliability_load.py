@@ -133,20 +133,23 @@ def test_with_unique_names_on_the_server_concurrent_runs_never_duplicate(simulat
         outcomes = list(pool.map(lambda _index: run_logic(sim), range(RUNS)))
     names = sorted(event['name'] for event in server_events(sim))
     assert len(names) == len(set(names)), 'the server refused every duplicate'
-    assert set(DECLARED) <= set(names), 'every declared name was created by someone'
-    # creates go 16 at a time, so every run may lose one race and stop before its deletes; the next run purges
+    # Creates go 16 at a time, and a run that loses a race starts no more writes: every run may lose one before its deletes,
+    # and on a busy machine each run may have lost one before it started a given create, leaving that name to the next run.
+    missing = set(DECLARED) - set(names)
     stale = set(names) - set(DECLARED)
     assert stale <= {'Load stale 1', 'Load stale 2'}
     assert not stale or all(error is not None for _progress, error in outcomes), 'a run that finished purged the stale events'
+    assert not missing or all(error is not None for _progress, error in outcomes), 'a run that finished created every name'
     for progress, error in outcomes:
         if error is not None:
             assert isinstance(error, BadRequestError) and 'already exists' in str(error), str(error)
             assert not progress.deleted, 'a run that lost a race stops before deleting anything'
-    assert sum(len(progress.created) for progress, _error in outcomes) == len(NAMES)
+    assert sum(len(progress.created) for progress, _error in outcomes) == len(NAMES) - len(missing & set(NAMES))
+    # nothing is lost that the next run does not complete
     args = dict(server_url=sim.url, username='admin', password='admin', ca_path=sim.ca_file, events=EVENTS, purge=True)
     again = run_module(user_defined_events.main, args)
-    assert not again.failed and again.changed is bool(stale), again.result
+    assert not again.failed and again.changed is bool(stale or missing), again.result
     assert sorted(event['name'] for event in server_events(sim)) == DECLARED
-    if stale:
+    if stale or missing:
         last = run_module(user_defined_events.main, args)
         assert not last.failed and last.changed is False, last.result
