@@ -26,6 +26,8 @@ from ._concurrency import map_all
 from ._errors import ConflictError, InputError, XProtectError
 from ._files import write_atomically
 from ._hardware import DEVICE_KINDS as HARDWARE_DEVICE_KINDS
+from ._hardware import _driver_id as driver_of
+from ._hardware import _parent_id as parent_of
 from ._ids import id_key, object_id, show
 from ._resource_types import RESOURCE_TYPES
 from ._transport import COLLECTION_VERSION
@@ -278,10 +280,6 @@ class Exporter:
         if not hardware:
             return []
 
-        def parent_of(obj: Obj) -> str:
-            parent = (obj.get('relations') or {}).get('parent') or {}
-            return id_key(parent.get('id')) if isinstance(parent, dict) else ''
-
         def drivers(server_id: str) -> list[Obj]:
             return self.client.list(f'recordingServers/{server_id}/hardwareDrivers',
                                     action=f'list the hardware drivers of the recording server {show(servers.get(server_id, server_id))}')
@@ -303,7 +301,7 @@ class Exporter:
             address = str(obj.get('address') or '')
             key = hardware_identity(server, address)
             seen.setdefault(key, []).append(obj)
-            driver = by_driver.get(id_key(((obj.get('hardwareDriverPath') or {}).get('id')) or '')) or {}
+            driver = by_driver.get(driver_of(obj)) or {}
             secret = f'hardware/{key}/password'
             self.secrets.append(secret)
             item: Obj = {'address': address, 'recording_server': server, 'name': str(obj.get('name', '')),
