@@ -68,6 +68,7 @@ LIVE_MODES = ('Always', 'Never', 'WhenNeeded')
 #: The recording tracks of ``streams[].recordTo`` (OAS value map; MilestonePSTools ``Set-VmsCameraStream -RecordingTrack``).
 RECORD_TRACKS = {'primary': '16ce3aa1-5f93-458a-abe5-5c95d9ed1372', 'secondary': '84fff8b9-8cd1-46b2-a451-c4a87d4cbbb0', 'none': ''}
 USAGE_KEYS = ('stream', 'name', 'live_mode', 'live_default', 'record', 'default_playback', 'use_edge')
+ITEM_KEYS = ('device', 'general', 'streams', 'stream_usage')
 #: How many devices and values a message spells out before it summarises the rest.
 MESSAGE_LIMIT = 10
 #: How many options of an enumeration a message lists.
@@ -388,10 +389,10 @@ def _scalar_settings(value: t.Any, where: str, problems: list[str]) -> dict[str,
     return settings
 
 
-def _parse_streams(value: t.Any, problems: list[str]) -> list[tuple[str, dict[str, t.Any]]]:
+def _parse_streams(value: t.Any, problems: list[str], prefix: str = '') -> list[tuple[str, dict[str, t.Any]]]:
     streams: list[tuple[str, dict[str, t.Any]]] = []
     for index, item in enumerate(value or []):
-        where = f'streams[{index}]'
+        where = f'{prefix}streams[{index}]'
         if not isinstance(item, dict):
             problems.append(f'{where} must be a dictionary with stream and settings, such as {{stream: Video stream 1, settings: {{FPS: 6}}}}')
             continue
@@ -411,14 +412,14 @@ def _parse_streams(value: t.Any, problems: list[str]) -> list[tuple[str, dict[st
     return streams
 
 
-def _parse_usage(value: t.Any, problems: list[str]) -> list[UsageEntry]:
+def _parse_usage(value: t.Any, problems: list[str], prefix: str = '') -> list[UsageEntry]:
     if not isinstance(value, list) or not value:
-        problems.append('stream_usage must be the list of the streams the camera uses, such as '
+        problems.append(f'{prefix}stream_usage must be the list of the streams the camera uses, such as '
                         '[{stream: Video stream 1, record: primary, live_default: true}]; an empty list would leave no stream in use')
         return []
     entries: list[UsageEntry] = []
     for index, item in enumerate(value):
-        where = f'stream_usage[{index}]'
+        where = f'{prefix}stream_usage[{index}]'
         if not isinstance(item, dict):
             problems.append(f'{where} must be a dictionary with stream and the usage to give it')
             continue
@@ -456,35 +457,97 @@ def _parse_usage(value: t.Any, problems: list[str]) -> list[UsageEntry]:
     for field, label in (('live_default', 'live_default: true'), ('default_playback', 'default_playback: true')):
         chosen = [entry.stream for entry in entries if getattr(entry, field) is True]
         if len(chosen) > 1:
-            problems.append(f'stream_usage gives {label} to {len(chosen)} streams ({", ".join(show(name) for name in chosen)}); one stream is the default')
+            problems.append(f'{prefix}stream_usage gives {label} to {len(chosen)} streams ({", ".join(show(name) for name in chosen)}); '
+                            'one stream is the default')
     for track in ('primary', 'secondary'):
         chosen = [entry.stream for entry in entries if entry.record == track]
         if len(chosen) > 1:
-            problems.append(f'stream_usage records {len(chosen)} streams to the {track} recording ({", ".join(show(name) for name in chosen)}); '
+            problems.append(f'{prefix}stream_usage records {len(chosen)} streams to the {track} recording ({", ".join(show(name) for name in chosen)}); '
                             'one stream records to each')
     return entries
 
 
+def _wanted(source: t.Mapping[str, t.Any], dtype: DeviceType, problems: list[str], prefix: str = '') -> Wanted:
+    """The settings one task (or one entry of ``items``) asks for; problems named with ``prefix``."""
+    general = _scalar_settings(source.get('general'), f'{prefix}general', problems)
+    streams = _parse_streams(source.get('streams'), problems, prefix)
+    if source.get('streams') is not None and not source['streams']:
+        problems.append(f'{prefix}streams is an empty list; give the streams whose settings to set, or leave the option out')
+    usage = _parse_usage(source['stream_usage'], problems, prefix) if source.get('stream_usage') is not None else None
+    if usage is not None and dtype.option != 'cameras':
+        problems.append(f'{prefix}stream_usage is for cameras; {dtype.plural} have no stream usage')
+    if source.get('general') is None and source.get('streams') is None and source.get('stream_usage') is None:
+        problems.append(f'give at least one of {prefix}general, {prefix}streams and {prefix}stream_usage: there is nothing to set')
+    elif isinstance(source.get('general'), dict) and not source['general'] and not streams and usage is None:
+        problems.append(f'{prefix}general is empty and there are no streams or stream_usage: there is nothing to set')
+    return Wanted(general, streams, usage)
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    """One entry of ``items``: a device and the settings it is to have."""
+
+    reference: str
+    wanted: Wanted
+    #: The wanted settings in a comparable form: entries asking for the same share their checks.
+    key: bytes
+
+
 def wanted_from_params(params: t.Mapping[str, t.Any]) -> tuple[Wanted, DeviceType, FailureTolerance]:
     """The task's input, or one InputError naming every problem (before any request)."""
+    wanted, _items, dtype, tolerance = request_from_params(params)
+    return wanted, dtype, tolerance
+
+
+def request_from_params(params: t.Mapping[str, t.Any]) -> tuple[Wanted, list[Item] | None, DeviceType, FailureTolerance]:
+    """The task's input: the settings for the selected devices, or ``items`` (settings per device); one InputError naming
+    every problem, before any request."""
     problems: list[str] = []
     dtype = DEVICE_TYPES[params['device_type']]
-    general = _scalar_settings(params.get('general'), 'general', problems)
-    streams = _parse_streams(params.get('streams'), problems)
-    if params.get('streams') is not None and not params['streams']:
-        problems.append('streams is an empty list; give the streams whose settings to set, or leave the option out')
-    usage = _parse_usage(params['stream_usage'], problems) if params.get('stream_usage') is not None else None
-    if usage is not None and dtype.option != 'cameras':
-        problems.append(f'stream_usage is for cameras; {dtype.plural} have no stream usage')
-    if params.get('general') is None and params.get('streams') is None and params.get('stream_usage') is None:
-        problems.append('give at least one of general, streams and stream_usage: there is nothing to set')
-    elif isinstance(params.get('general'), dict) and not params['general'] and not streams and usage is None:
-        problems.append('general is empty and there are no streams or stream_usage: there is nothing to set')
+    items: list[Item] | None = None
+    if params.get('items') is not None:
+        given = [option for option in ('general', 'streams', 'stream_usage') if params.get(option) is not None]
+        if given:
+            problems.append(f'items gives each device its settings; {", ".join(given)} cannot be given beside it (put them in the entries)')
+        items = _parse_items(params['items'], dtype, problems)
+        wanted = Wanted({}, [], None)
+    else:
+        wanted = _wanted(params, dtype, problems)
     tolerance = fleet_option_problems(params, MAX_CONCURRENCY, problems)
     _check_selection(params, dtype, problems)
     if problems:
         raise InputError('; '.join(problems))
-    return Wanted(general, streams, usage), dtype, tolerance
+    return wanted, items, dtype, tolerance
+
+
+def _parse_items(value: t.Any, dtype: DeviceType, problems: list[str]) -> list[Item]:
+    if not isinstance(value, list) or not value:
+        problems.append(f'items is empty, so there is nothing to do; give each {dtype.label} as {{device: <name or id>, general: {{...}}}}')
+        return []
+    items: list[Item] = []
+    seen: dict[str, int] = {}
+    for index, entry in enumerate(value):
+        where = f'items[{index}]'
+        if not isinstance(entry, dict):
+            problems.append(f'{where} must be a dictionary with device and the settings to give it, not {entry!r}')
+            continue
+        unknown = sorted(str(key) for key in entry if key not in ITEM_KEYS)
+        if unknown:
+            problems.append(f'{where} has unknown key(s) {", ".join(unknown)}; the keys are {", ".join(ITEM_KEYS)}')
+        reference = device_reference(entry.get('device'))
+        if reference is None:
+            problems.append(f'{where}.device must be the id or exact name of a {dtype.label}, or an object with id or name, '
+                            f'not {entry.get("device")!r}')
+            continue
+        if reference in seen:
+            problems.append(f'{where}: the {dtype.label} {show(reference)} is also items[{seen[reference]}]; give each device once')
+            continue
+        seen[reference] = index
+        wanted = _wanted(entry, dtype, problems, prefix=f'{where}.')
+        key = json.dumps([wanted.general, wanted.streams, [dataclasses.astuple(usage) for usage in wanted.usage or []],
+                          wanted.usage is None], sort_keys=True, default=str).encode()
+        items.append(Item(reference, wanted, key))
+    return items
 
 
 def _check_selection(params: t.Mapping[str, t.Any], dtype: DeviceType, problems: list[str]) -> None:
@@ -629,6 +692,37 @@ def select_devices(client: t.Any, params: t.Mapping[str, t.Any], dtype: DeviceTy
         devices = [device for device in devices if (fnmatch.fnmatchcase(device_name(device), pattern) if cameras.is_pattern(pattern)
                                                     else device_name(device) == pattern)]
     return cameras.sort_cameras(devices)
+
+
+def select_items(client: t.Any, items: list[Item], dtype: DeviceType, workers: int) -> tuple[list[Obj], dict[str, Item]]:
+    """The devices of ``items`` (every unknown or ambiguous one reported at once), and each device's entry by its id."""
+    references = [item.reference for item in items]
+    if dtype.option == 'cameras':
+        devices = cameras.resolve_cameras(client, references, workers=workers)
+    else:
+        devices = _resolve_others(client, dtype, references, workers)
+    by_id = {id_key(object_id(device)): device for device in devices}
+    by_name: dict[str, list[Obj]] = {}
+    for device in devices:
+        by_name.setdefault(device_name(device), []).append(device)
+    chosen: dict[str, Item] = {}
+    where: dict[str, int] = {}
+    problems = []
+    for index, item in enumerate(items):
+        if is_id(item.reference) and id_key(item.reference) in by_id:
+            ident = id_key(item.reference)
+        elif len(by_name.get(item.reference, [])) == 1:
+            ident = id_key(object_id(by_name[item.reference][0]))
+        else:  # pragma: no cover - the resolver has found each reference by its exact name or id
+            problems.append(f'items[{index}]: the {dtype.label} {show(item.reference)} could not be told apart; give its id')
+            continue
+        if ident in chosen:
+            problems.append(f'items[{where[ident]}] and items[{index}] are the same {dtype.label} ({describe(by_id[ident])}); give each device once')
+            continue
+        chosen[ident], where[ident] = item, index
+    if problems:
+        raise InputError(summarize(problems) + '; nothing was read or written')
+    return [by_id[ident] for ident in chosen], chosen
 
 
 # ====================================================================================================== plans
@@ -907,6 +1001,8 @@ class DeviceRun(TaskAccount):  # pylint: disable=too-many-instance-attributes
     problems: list[Problem] = dataclasses.field(default_factory=list)
     stream_ids: list[str] = dataclasses.field(default_factory=list)
     check_key: bytes = b''
+    #: With ``items``: this device's entry (None: the task's settings, for every device).
+    item: Item | None = None
 
     @property
     def device_id(self) -> str:
@@ -963,11 +1059,11 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
 
     # -- pass 1: read and plan ------------------------------------------------------------------------------
 
-    def read(self, devices: t.Sequence[Obj], workers: int) -> list[DeviceRun]:
-        def work(device: Obj) -> DeviceRun:
-            return self._guarded(DeviceRun(task='settings', device=device), self._plan)
+    def read(self, devices: t.Sequence[Obj], workers: int, items: dict[str, Item] | None = None) -> list[DeviceRun]:
+        def new(device: Obj) -> DeviceRun:
+            return DeviceRun(task='settings', device=device, item=(items or {}).get(id_key(object_id(device))))
 
-        return run_fleet(list(devices), work, lambda device: DeviceRun(task='settings', device=device), workers=workers, guard=self.guard)
+        return run_fleet(list(devices), lambda device: self._guarded(new(device), self._plan), new, workers=workers, guard=self.guard)
 
     def _plan(self, run: DeviceRun) -> None:
         label = f'{self.dtype.label} {describe(run.device)}'
@@ -980,10 +1076,13 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
             with self._lock:
                 self.without_definitions += 1
         parts = _parts(data)
-        key = layout_key(self.wanted, parts, definitions)
+        wanted = run.item.wanted if run.item is not None else self.wanted
+        key = layout_key(wanted, parts, definitions)
+        if run.item is not None:
+            key = run.item.key + b'\0' + key
         check = self.checks.get(key)
         if check is None:
-            check = check_wanted(self.wanted, data, definitions)
+            check = check_wanted(wanted, data, definitions)
             with self._lock:
                 check = self.checks.setdefault(key, check)
         if not any(definitions == seen for seen in check.definitions):  # a comparison in C, no copy
@@ -994,7 +1093,7 @@ class SettingsJob:  # pylint: disable=too-many-instance-attributes
         run.check_key = key
         run.problems = list(check.problems)
         usage_current: list[Obj] | None = None
-        if self.wanted.usage is not None and check.usage_streams is not None:
+        if wanted.usage is not None and check.usage_streams is not None:
             usage_data = self.client.get_data(self.path('streams', run), action=f'read the stream usage of {label}')
             usage_current = [entry for entry in usage_data.get('stream') or [] if isinstance(entry, dict)]
         self._changes(run, parts, check)
@@ -1190,14 +1289,18 @@ def failure_message(dtype: DeviceType, runs: t.Sequence[DeviceRun], tolerance: F
 def manage_device_settings(module: t.Any) -> dict[str, t.Any]:
     """The job of milestone.xprotect.device_settings."""
     params = module.params
-    wanted, dtype, tolerance = wanted_from_params(params)
+    wanted, items, dtype, tolerance = request_from_params(params)
     workers = params['concurrency']
     started = time.monotonic()
-    devices = select_devices(module.client, params, dtype, workers)
+    by_device: dict[str, Item] | None = None
+    if items is not None:
+        devices, by_device = select_items(module.client, items, dtype, workers)
+    else:
+        devices = select_devices(module.client, params, dtype, workers)
     if not devices:
         module.warn(f'the selection matched no {dtype.label} (check device_group, name and include_disabled): nothing was read or written')
     job = SettingsJob(module.client, dtype, wanted, unsupported=params['unsupported'], check_mode=module.check_mode)
-    runs = job.read(devices, workers)
+    runs = job.read(devices, workers, by_device)
 
     def result() -> dict[str, t.Any]:
         duration = time.monotonic() - started

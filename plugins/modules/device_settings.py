@@ -45,7 +45,7 @@ options:
     description:
       - One device, by id (GUID) or exact name (case-sensitive), or an object with C(id) or C(name) such as an element of
         the RV(milestone.xprotect.camera_info#module:cameras) list.
-      - Mutually exclusive with O(devices), O(device_group) and O(name).
+      - Mutually exclusive with O(devices), O(device_group), O(name) and O(items).
     type: raw
     version_added: 0.2.0
   devices:
@@ -154,6 +154,80 @@ options:
         description:
           - Whether the stream retrieves recordings from the camera's edge storage.
         type: bool
+  items:
+    description:
+      - Settings per device, for devices that are each to have their own (as M(milestone.xprotect.site_export) writes
+        them in C(settings.yml)). Each entry names one device and takes O(general), O(streams) and O(stream_usage) as the
+        task would, for that device alone. All of them are read, checked and written in one run, O(concurrency) at a
+        time, with the same rules as the task-wide options.
+      - Mutually exclusive with O(device), O(devices), O(device_group), O(name), O(general), O(streams) and O(stream_usage).
+      - A device named by two entries (by its name in one and its id in the other) fails the module before any setting is read or written.
+    type: list
+    elements: dict
+    version_added: 0.2.0
+    suboptions:
+      device:
+        description:
+          - The device, by id (GUID) or exact name, or an object with C(id) or C(name), of O(device_type).
+        type: raw
+        required: true
+      general:
+        description:
+          - General settings of this device, as O(general).
+        type: dict
+      streams:
+        description:
+          - Stream settings of this device, as O(streams).
+        type: list
+        elements: dict
+        suboptions:
+          stream:
+            description:
+              - The stream, by name or C(streamReferenceId).
+            type: str
+            required: true
+          settings:
+            description:
+              - The settings of that stream.
+            type: dict
+            required: true
+      stream_usage:
+        description:
+          - The streams this camera uses, all of them, as O(stream_usage).
+        type: list
+        elements: dict
+        suboptions:
+          stream:
+            description:
+              - The stream, by name or C(streamReferenceId).
+            type: str
+            required: true
+          name:
+            description:
+              - The name of the stream's use.
+            type: str
+          live_mode:
+            description:
+              - When the stream is fed to live clients.
+            type: str
+            choices: [Always, Never, WhenNeeded]
+          live_default:
+            description:
+              - Whether this is the default live stream.
+            type: bool
+          record:
+            description:
+              - Which recording track the stream records to.
+            type: str
+            choices: [primary, secondary, none]
+          default_playback:
+            description:
+              - Whether this stream is played back by default.
+            type: bool
+          use_edge:
+            description:
+              - Whether the stream retrieves recordings from the camera's edge storage.
+            type: bool
   unsupported:
     description:
       - What to do with a device whose driver does not offer a value (for example V(6) frames per second on a camera whose
@@ -248,6 +322,22 @@ EXAMPLES = r'''
           resolution: 640x360
           FPS: 15
   ignore_errors: true  # the camera name differs from site to site
+
+- name: Each camera its own settings in one task, as a site file lists them (milestone.xprotect.site_config applies them so)
+  milestone.xprotect.device_settings:
+    items:
+      - device: Lobby 0001
+        general:
+          brightness: 55
+      - device: Lobby 0002
+        general:
+          brightness: 65
+        streams:
+          - stream: Video stream 1
+            settings:
+              FPS: 10
+    unsupported: warn
+  ignore_errors: true  # the camera names differ from site to site
 
 - name: Longer trigger time on every output
   milestone.xprotect.device_settings:
@@ -377,6 +467,19 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._settings impor
     manage_device_settings,
 )
 
+STREAM_OPTIONS = dict(
+    stream=dict(type='str', required=True),
+    settings=dict(type='dict', required=True),
+)
+USAGE_OPTIONS = dict(
+    stream=dict(type='str', required=True),
+    name=dict(type='str'),
+    live_mode=dict(type='str', choices=list(LIVE_MODES)),
+    live_default=dict(type='bool'),
+    record=dict(type='str', choices=['primary', 'secondary', 'none']),
+    default_playback=dict(type='bool'),
+    use_edge=dict(type='bool'),
+)
 ARGUMENT_SPEC = dict(
     device=dict(type='raw'),
     devices=dict(type='list', elements='raw'),
@@ -385,25 +488,21 @@ ARGUMENT_SPEC = dict(
     include_disabled=dict(type='bool', default=False),
     device_type=dict(type='str', choices=list(DEVICE_TYPES), default='cameras'),
     general=dict(type='dict'),
-    streams=dict(type='list', elements='dict', options=dict(
-        stream=dict(type='str', required=True),
-        settings=dict(type='dict', required=True),
-    )),
-    stream_usage=dict(type='list', elements='dict', options=dict(
-        stream=dict(type='str', required=True),
-        name=dict(type='str'),
-        live_mode=dict(type='str', choices=list(LIVE_MODES)),
-        live_default=dict(type='bool'),
-        record=dict(type='str', choices=['primary', 'secondary', 'none']),
-        default_playback=dict(type='bool'),
-        use_edge=dict(type='bool'),
+    streams=dict(type='list', elements='dict', options=STREAM_OPTIONS),
+    stream_usage=dict(type='list', elements='dict', options=USAGE_OPTIONS),
+    items=dict(type='list', elements='dict', options=dict(
+        device=dict(type='raw', required=True),
+        general=dict(type='dict'),
+        streams=dict(type='list', elements='dict', options=STREAM_OPTIONS),
+        stream_usage=dict(type='list', elements='dict', options=USAGE_OPTIONS),
     )),
     unsupported=dict(type='str', choices=list(UNSUPPORTED_CHOICES), default='fail'),
     concurrency=dict(type='int', default=DEFAULT_CONCURRENCY),
     failure_tolerance=dict(type='raw', default=0),
 )
-MUTUALLY_EXCLUSIVE = [('device', 'devices'), ('device', 'device_group'), ('device', 'name'), ('devices', 'device_group'), ('devices', 'name')]
-REQUIRED_ONE_OF = [('device', 'devices', 'device_group', 'name')]
+MUTUALLY_EXCLUSIVE = [('device', 'devices'), ('device', 'device_group'), ('device', 'name'), ('devices', 'device_group'), ('devices', 'name'),
+                      ('items', 'device'), ('items', 'devices'), ('items', 'device_group'), ('items', 'name')]
+REQUIRED_ONE_OF = [('device', 'devices', 'device_group', 'name', 'items')]
 
 
 def build_module() -> XProtectModule:

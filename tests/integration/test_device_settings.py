@@ -16,6 +16,11 @@ import typing as t
 import yaml
 
 from harness import ROOT, run_playbook
+from reliability import connection, run_module
+
+# pylint: disable=wrong-import-position,wrong-import-order
+# The collection is importable once reliability (through harness) put it on sys.path.
+from ansible_collections.milestone.xprotect.plugins.modules import device_settings  # noqa: E402
 
 WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
 MODULE = 'milestone.xprotect.device_settings'
@@ -237,6 +242,45 @@ def test_stream_usage_with_stream_settings_keeps_both_and_re_runs_quietly(simula
     assert again['changed'] is False and writes(parts[1]) == []
     refused = outcome(run, 'no default', 'failed')
     assert 'exactly one must be' in refused['msg'] and 'default live stream' in refused['msg']
+
+
+# -- items: each device its own settings, in one task ---------------------------------------------------------------
+
+def test_items_give_each_device_its_settings_check_mode_first_then_applied_and_quiet(simulator):
+    axis = cameras_by_driver(simulator)['axis']
+    first, second = axis[0], axis[1]
+    items = [{'device': first['name'], 'general': {'brightness': 61}},
+             {'device': {'id': second['id']}, 'general': {'brightness': 62},
+              'streams': [{'stream': 'Video stream 1', 'settings': {'FPS': 9}}],
+              'stream_usage': [{'stream': 'Video stream 1', 'name': 'Main', 'record': 'primary', 'live_default': True}]}]
+    args = dict(connection(simulator.url, simulator.ca_file, username='admin', password='admin'), items=items, concurrency=2)
+    simulator.reset(stats_only=True)
+    checked = run_module(device_settings.main, dict(args, _ansible_check_mode=True, _ansible_diff=True))
+    assert not checked.failed, checked.msg
+    assert writes(rest_log(simulator)) == [], 'check mode writes nothing'
+    planned = {device['device_name']: device for device in checked.result['devices']}
+    assert planned[first['name']]['changes'] == {'general.brightness': {'before': '50', 'after': '61'}}
+    assert planned[second['name']]['changes']['general.brightness']['after'] == '62'
+    assert planned[second['name']]['changes']['streams[Video stream 1].FPS']['after'] == '9' and 'stream_usage' in planned[second['name']]['changes']
+
+    simulator.reset(stats_only=True)
+    applied = run_module(device_settings.main, args)
+    assert not applied.failed and applied.changed and applied.result['totals']['changed'] == 2, applied.msg
+    assert settings_of(simulator, first['id'])['generalSettings'][0]['brightness'] == '61'
+    assert settings_of(simulator, second['id'])['generalSettings'][0]['brightness'] == '62'
+    assert stream(settings_of(simulator, second['id']), 0)['FPS'] == '9'
+    assert sorted(writes(rest_log(simulator))) == ['PATCH settings', 'PATCH settings', 'PATCH streams']
+    simulator.reset(stats_only=True)
+    again = run_module(device_settings.main, args)
+    assert not again.failed and again.changed is False and writes(rest_log(simulator)) == []
+
+    simulator.reset(stats_only=True)
+    twice = run_module(device_settings.main, dict(args, items=[items[0], {'device': first['id'], 'general': {'brightness': 1}}]))
+    assert twice.failed and 'items[0] and items[1] are the same camera' in twice.msg and 'give each device once' in twice.msg
+    mixed = run_module(device_settings.main, dict(args, items=[{'device': first['name'], 'general': {}, 'colour': 1}], general={'brightness': 1}))
+    assert mixed.failed and not mixed.crash
+    assert rest_log(simulator) == [] or all(entry['method'] == 'GET' for entry in rest_log(simulator))
+    assert writes(rest_log(simulator)) == []
 
 
 # -- the simulator's settings and streams ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ import pytest
 from ansible_collections.milestone.xprotect.plugins.module_utils._settings import (
     RECORD_TRACKS,
     Definition,
+    InputError,
     Refused,
     UsageEntry,
     Wanted,
@@ -17,8 +18,10 @@ from ansible_collections.milestone.xprotect.plugins.module_utils._settings impor
     coerce,
     current_form,
     plan_usage,
+    request_from_params,
     wire_form,
 )
+from ansible_collections.milestone.xprotect.plugins.modules.device_settings import ARGUMENT_SPEC
 
 PRIMARY = RECORD_TRACKS['primary']
 
@@ -89,3 +92,38 @@ def test_stream_usage_single_choices_move_to_the_stream_given_them():
         ('Recording', False, PRIMARY, True), ('Video stream 2', True, '', False)]
     _planned, problems = plan_usage(current, [(UsageEntry('Video stream 2'), 'B', 'Video stream 2')])
     assert any('default live stream' in problem for problem in problems) and any('primary recording' in problem for problem in problems)
+
+
+def _params(**given):
+    params = {name: spec.get('default') for name, spec in ARGUMENT_SPEC.items()}
+    params.update(given)
+    return params
+
+
+def test_items_give_each_device_its_own_settings_and_share_checks_when_they_ask_the_same():
+    wanted, items, dtype, _tolerance = request_from_params(_params(items=[
+        {'device': 'Lobby 0001', 'general': {'brightness': 60}},
+        {'device': {'id': 'a8a8b9dc-3995-49ed-9b00-62caac2ce74a'}, 'streams': [{'stream': 'Video stream 1', 'settings': {'FPS': 6}}]},
+        {'device': 'Lobby 0003', 'general': {'brightness': 60}}]))
+    assert dtype.option == 'cameras' and wanted == Wanted({}, [], None)
+    assert [item.reference for item in items] == ['Lobby 0001', 'a8a8b9dc-3995-49ed-9b00-62caac2ce74a', 'Lobby 0003']
+    assert items[0].wanted.general == {'brightness': 60} and items[1].wanted.streams == [('Video stream 1', {'FPS': 6})]
+    assert items[0].key == items[2].key != items[1].key
+
+
+@pytest.mark.parametrize('given, expected', [
+    ({'items': []}, 'items is empty'),
+    ({'items': ['Lobby 0001']}, 'items[0] must be a dictionary with device'),
+    ({'items': [{'device': '', 'general': {'a': 1}}]}, 'items[0].device must be the id or exact name of a camera'),
+    ({'items': [{'device': 'A', 'general': {'a': 1}, 'colour': 'red'}]}, 'items[0] has unknown key(s) colour'),
+    ({'items': [{'device': 'A', 'general': {'a': 1}}, {'device': 'A', 'general': {'a': 2}}]}, 'items[1]: the camera "A" is also items[0]'),
+    ({'items': [{'device': 'A'}]}, 'give at least one of items[0].general, items[0].streams and items[0].stream_usage'),
+    ({'items': [{'device': 'A', 'streams': []}]}, 'items[0].streams is an empty list'),
+    ({'items': [{'device': 'A', 'stream_usage': [{'stream': 'x', 'record': 'primary'}]}], 'device_type': 'microphones'},
+     'items[0].stream_usage is for cameras'),
+    ({'items': [{'device': 'A', 'general': {'a': 1}}], 'general': {'b': 2}}, 'general cannot be given beside it'),
+])
+def test_items_refused_with_the_entry_named(given, expected):
+    with pytest.raises(InputError) as raised:
+        request_from_params(_params(**given))
+    assert expected in str(raised.value)

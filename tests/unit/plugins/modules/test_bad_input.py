@@ -340,6 +340,12 @@ MODULE_CASES: dict[str, st.SearchStrategy[dict[str, t.Any]]] = {
                   st.just([{'stream': 'Video stream 1', 'settings': {}}]), st.just([{'stream': 'Video stream 1', 'settings': {'FPS': 6}}] * 2)).map(
             lambda streams: {'streams': streams}),
         st.just({'stream_usage': []}),
+        st.one_of(st.just([]), st.lists(st.one_of(blank, st.fixed_dictionaries({'device': blank, 'general': st.just({'FPS': 6})}),
+                                                  st.fixed_dictionaries({'device': st.just('Lobby 0001'), 'colour': text})), min_size=1, max_size=3),
+                  st.just([{'device': 'Lobby 0001', 'general': {'brightness': 1}}] * 2),
+                  st.just([{'device': 'Lobby 0001', 'general': {}}])).map(lambda items: {'device': _UNSET, 'streams': _UNSET, 'items': items}),
+        st.just({'device': _UNSET, 'items': [{'device': 'Lobby 0001', 'general': {'brightness': 1}}]}),
+        st.just({'items': [{'device': 'Lobby 0001', 'general': {'brightness': 1}}], 'streams': _UNSET}),
         st.just({'stream_usage': [{'stream': 'Video stream 1', 'live_default': True}, {'stream': 'Video stream 2', 'live_default': True}]}),
         st.just({'stream_usage': [{'stream': 'Video stream 1', 'record': 'primary'}], 'device_type': 'microphones'}),
         text.filter(lambda value: value not in ('primary', 'secondary', 'none')).map(lambda value: {'stream_usage': [{'stream': 'Video stream 1',
