@@ -10,7 +10,7 @@ by name, and nothing volatile is written, so a second export of an unchanged sit
 
 The order of ``SITE_TYPES`` is the order a directory is applied in (the ``site_config`` role reads it from the manifest):
 it is worked out once here, from the references of the resource-type table and the few dependencies the table cannot
-know (``EXTRA_DEPENDENCIES``). A later type (hardware, devices, device settings) is one more entry.
+know (``EXTRA_DEPENDENCIES``). A curated type (hardware, device settings) is one more entry.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import dataclasses
 import heapq
 import os
 import typing as t
+from urllib.parse import quote
 
 from . import _generic as generic
 from ._access import DEVICE_KINDS, join_path
@@ -30,6 +31,9 @@ from ._hardware import _driver_id as driver_of
 from ._hardware import _parent_id as parent_of
 from ._ids import id_key, object_id, show
 from ._resource_types import RESOURCE_TYPES
+from ._settings import DEFINITIONS as SETTINGS_DEFINITIONS
+from ._settings import DEVICE_TYPES as SETTINGS_DEVICE_TYPES
+from ._settings import Definition, _parts, _section, _stream_label, _usage_summary
 from ._transport import COLLECTION_VERSION
 
 try:
@@ -50,7 +54,8 @@ ALWAYS_LEFT_OUT = frozenset(('id', 'relations', 'displayName', 'name', 'lastModi
 ZERO_GUID = '00000000-0000-0000-0000-000000000000'
 
 #: Types handled by a curated module (never through ``resource``), by the module that applies them.
-CURATED = {'userDefinedEvents': 'user_defined_events', 'basicUsers': 'basic_user', 'roles': 'role', 'hardware': 'hardware'}
+CURATED = {'userDefinedEvents': 'user_defined_events', 'basicUsers': 'basic_user', 'roles': 'role', 'hardware': 'hardware',
+           'settings': 'device_settings'}
 CURATED.update({group_type: 'device_group' for group_type, _device_type, _label in DEVICE_KINDS.values()})
 #: Top-level types that could be created and updated, but are not a site's portable configuration.
 LEFT_OUT = {
@@ -70,7 +75,10 @@ EXTRA_DEPENDENCIES = (
     ('hardware', 'alarmDefinitions'),
     ('hardware', 'rules'),
     *(('hardware', group_type) for group_type, _device_type, _label in DEVICE_KINDS.values()),
+    ('hardware', 'settings'),           # the settings of the devices the hardware brings
 )
+#: The properties of a settings entry that name it, never set.
+SETTINGS_IDENTITY = frozenset(('displayName', 'streamReferenceId'))
 #: Types applied last: they refer to devices, which the hardware brings.
 LATE_TYPES = frozenset(group_type for group_type, _device_type, _label in DEVICE_KINDS.values())
 
@@ -195,6 +203,19 @@ def _sort_name(value: str) -> tuple[str, str]:
     return (value.casefold(), value)
 
 
+def _settable(entry: Obj, definitions: dict[str, t.Any] | None) -> Obj:
+    """The values of one settings entry that its definitions let be set, as the server gives them."""
+    values = {}
+    for key, value in entry.items():
+        if key in SETTINGS_IDENTITY or isinstance(value, (dict, list)) or value is None:
+            continue
+        raw = next((spec for other, spec in (definitions or {}).items() if str(other).lower() == str(key).lower()), None)
+        if raw is None or not Definition.parse(str(key), raw).can_set:
+            continue
+        values[str(key)] = value
+    return values
+
+
 class Exporter:
     """Reads the types of one run and turns them into file contents."""
 
@@ -269,6 +290,8 @@ class Exporter:
             return self.basic_users()
         if site_type.module == 'hardware':
             return self.hardware()
+        if site_type.module == 'device_settings':
+            return self.settings()
         return self.generic(site_type.name)
 
     def hardware(self) -> list[Obj]:
@@ -285,7 +308,7 @@ class Exporter:
                                     action=f'list the hardware drivers of the recording server {show(servers.get(server_id, server_id))}')
 
         def devices(kind: str) -> list[Obj]:
-            return self.client.list(HARDWARE_DEVICE_KINDS[kind][0], params=[('disabled', None)], action=f'list the {kind}')
+            return self.list(HARDWARE_DEVICE_KINDS[kind][0])
 
         by_driver: dict[str, Obj] = {}
         for _server, found in map_all(drivers, sorted({parent_of(obj) for obj in hardware if parent_of(obj)}), workers=WORKERS):
@@ -323,6 +346,58 @@ class Exporter:
                 self.problems.append(f'hardware: {len(holders)} hardware are at {show(key)} (ids '
                                      f'{", ".join(sorted(object_id(obj) for obj in holders))}); remove the one that is not in use')
         return sorted(items, key=lambda item: (_sort_name(item['recording_server']), item['address']))
+
+    def settings(self) -> list[Obj]:
+        """Each device's settings as an item of milestone.xprotect.device_settings: the general settings and the stream
+        settings its driver lets be set (``canSet``), as the server writes them, and a camera's stream usage."""
+        jobs: list[tuple[str, Obj]] = []
+        for option, dtype in SETTINGS_DEVICE_TYPES.items():
+            devices = self.list(dtype.api)
+            jobs += [(option, device) for device in self.unique('settings', devices, dtype.plural)]
+        without_definitions: list[str] = []
+
+        def read(job: tuple[str, Obj]) -> Obj | None:
+            option, device = job
+            dtype = SETTINGS_DEVICE_TYPES[option]
+            ident, name = quote(object_id(device), safe=''), str(device['name'])
+            label = f'{dtype.label} {show(name)}'
+            path, action = f'settings/{ident}', f'read the settings of the {label}'
+            body = self.client.get(path, params=SETTINGS_DEFINITIONS, action=action)
+            data = self.client.envelope(body, 'data', 'GET', path, action)
+            definitions = body.get('definitions') if isinstance(body, dict) else None
+            if not isinstance(definitions, dict):
+                without_definitions.append(label)
+                return None
+            parts = _parts(data)
+            item: Obj = {'device': name, 'device_type': option}
+            general: Obj = {}
+            for index, entry in enumerate(parts['generalSettings']):
+                general.update(_settable(entry, _section(definitions, 'generalSettings', index, entry)))
+            if general:
+                item['general'] = general
+            streams, labels = [], {}
+            for index, entry in enumerate(parts['stream']):
+                labels[id_key(entry.get('streamReferenceId', ''))] = _stream_label(entry, index)
+                values = _settable(entry, _section(definitions, 'stream', index, entry))
+                if values:
+                    streams.append({'stream': _stream_label(entry, index), 'settings': values})
+            if streams:
+                item['streams'] = streams
+            if option == 'cameras':
+                usage = self.client.get_data(f'streams/{ident}', action=f'read the stream usage of the {label}')
+                entries = [{key: value for key, value in _usage_summary(entry, labels).items() if value is not None}
+                           for entry in usage.get('stream') or [] if isinstance(entry, dict)]
+                if entries:
+                    item['stream_usage'] = entries
+            return item if len(item) > 2 else None
+
+        items = [item for _job, item in map_all(read, jobs, workers=WORKERS) if item is not None]
+        if without_definitions:
+            self.module.warn(f'the server gave no definitions with the settings of {len(without_definitions)} device(s) '
+                             f'({", ".join(sorted(without_definitions)[:5])}{", ..." if len(without_definitions) > 5 else ""}), '
+                             'so which of their settings can be set is not known: settings.yml leaves them out')
+        order = list(SETTINGS_DEVICE_TYPES)
+        return sorted(items, key=lambda item: (order.index(item['device_type']), _sort_name(item['device'])))
 
     def generic(self, type_name: str) -> list[Obj]:
         rtype = generic.ResourceType(type_name)
@@ -449,10 +524,17 @@ def hardware_identity(recording_server: str, address: str) -> str:
     return f'{address} on {recording_server}'
 
 
+def settings_identity(device: str, device_type: str) -> str:
+    """How a device's settings are named in a drift report: the device's name and its type."""
+    return f'{device} ({device_type})'
+
+
 def identity(site_type: SiteType, item: t.Any) -> str:
     if isinstance(item, dict):
         if site_type.module == 'hardware':
             return hardware_identity(str(item.get('recording_server', '')), str(item.get('address', '')))
+        if site_type.module == 'device_settings':
+            return settings_identity(str(item.get('device', '')), str(item.get('device_type', '')))
         return str(item.get('path') if site_type.module == 'device_group' else item.get('name'))
     return str(item)
 
@@ -467,7 +549,7 @@ def compare(site_type: SiteType, wanted: list[t.Any], actual: list[t.Any]) -> di
         if before == after:
             continue
         fields: dict[str, t.Any] = {}
-        flat_before, flat_after = _flatten(before), _flatten(after)
+        flat_before, flat_after = _flatten(before, site_type), _flatten(after, site_type)
         for field in sorted(set(flat_before) | set(flat_after)):
             if flat_before.get(field) != flat_after.get(field):
                 fields[field] = {'site': flat_before.get(field), 'directory': flat_after.get(field)}
@@ -476,12 +558,19 @@ def compare(site_type: SiteType, wanted: list[t.Any], actual: list[t.Any]) -> di
             'different': different}
 
 
-def _flatten(item: t.Any) -> dict[str, t.Any]:
+def _flatten(item: t.Any, site_type: SiteType) -> dict[str, t.Any]:
     if not isinstance(item, dict):
         return {}
     flat = {}
+    settings = site_type.module == 'device_settings'
     for key, value in item.items():
-        if key == 'properties' and isinstance(value, dict):
+        if settings and key == 'general' and isinstance(value, dict):  # a device's settings, one by one
+            flat.update({f'general.{field}': inner for field, inner in value.items()})
+        elif settings and key == 'streams' and isinstance(value, list):
+            for entry in value:
+                if isinstance(entry, dict) and isinstance(entry.get('settings'), dict):
+                    flat.update({f'streams[{entry.get("stream")}].{field}': inner for field, inner in entry['settings'].items()})
+        elif key == 'properties' and isinstance(value, dict):
             flat.update({f'properties.{field}': inner for field, inner in value.items()})
         elif key == 'devices' and isinstance(value, dict):  # a hardware's devices, by kind and channel
             for kind, entries in value.items():

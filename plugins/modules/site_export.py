@@ -26,8 +26,10 @@ description:
     Jinja template is written with the C(!unsafe) tag, so applying the file never renders it.
   - The types are the user-defined events, the hardware (C(hardware.yml), as M(milestone.xprotect.hardware) takes its
     O(milestone.xprotect.hardware#module:items) - address, recording server, driver, user name, name, description,
-    enabled state and each device's channel, name and enabled state), the device groups of every kind with their
-    members, the roles with their fields and members, the basic users, and every type of the Config API that can be
+    enabled state and each device's channel, name and enabled state), the settings of every device (C(settings.yml), each
+    device as an entry of O(milestone.xprotect.device_settings#module:items) with its C(device_type) - the general and
+    stream settings its driver lets be set, as the server writes them, and a camera's stream usage), the device groups of
+    every kind with their members, the roles with their fields and members, the basic users, and every type of the Config API that can be
     created and updated and has no curated module (time profiles, alarm definitions, generic events and their data
     sources, analytics events, mail notification profiles, evidence lock profiles, client profiles, view groups, rules,
     ...). Registered services are left out (they are the site's own services, with its addresses).
@@ -164,9 +166,10 @@ secrets:
   sample: [basicUsers/guard.lobby/password]
 drift:
   description: Per type that differs, C(missing) (in the directory, not on the site), C(extra) (on the site, not in the
-    directory), each by name (device groups by path, hardware as C(<address> on <recording server>)), and C(different),
-    each C({name, fields}) with per field its C(site) and C(directory) value (a hardware's devices per kind and channel,
-    C(devices.cameras[0])).
+    directory), each by name (device groups by path, hardware as C(<address> on <recording server>), a device's settings
+    as C(<device> (<device type>))), and C(different), each C({name, fields}) with per field its C(site) and C(directory)
+    value (a hardware's devices per kind and channel, C(devices.cameras[0]); settings one by one, C(general.brightness),
+    C(streams[Video stream 1].FPS), C(stream_usage)).
   returned: with O(compare=true)
   type: dict
   sample: {timeProfiles: {missing: [Night watch], extra: [], different: [{name: Business hours, fields: {

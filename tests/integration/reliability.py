@@ -19,6 +19,7 @@ a re-run succeeds and a further run has nothing to do.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import fcntl
@@ -27,8 +28,10 @@ import json
 import os
 import re
 import signal
+import shutil
 import socket
 import sys
+import tempfile
 import threading
 import time
 import traceback
@@ -36,6 +39,8 @@ import types
 import typing as t
 from unittest import mock
 from urllib.parse import quote, urlsplit
+
+import yaml
 
 from harness import collections_path
 
@@ -55,6 +60,7 @@ from ansible_collections.milestone.xprotect.plugins.modules import (  # noqa: E4
     device_group,
     resource,
     resource_info,
+    site_export,
     task,
     user_defined_event,
     user_defined_event_info,
@@ -603,6 +609,26 @@ def _frame_rate_done(sim: SimulatorProcess, site: Site, _run: ModuleRun) -> list
     return [f'the first stream of {wrong} is not at {RELIABLE_FPS} FPS'] if wrong else []
 
 
+#: The directories the site_export cells write to, one per cell, removed when the run ends.
+EXPORT_ROOT = tempfile.mkdtemp(prefix='xprotect-matrix-export-')
+atexit.register(shutil.rmtree, EXPORT_ROOT, True)
+DEVICE_COLLECTIONS = ('cameras', 'microphones', 'speakers', 'metadata', 'inputEvents', 'outputs')
+
+
+def _export_args(_site: Site) -> dict[str, t.Any]:
+    return {'dest': tempfile.mkdtemp(dir=EXPORT_ROOT), 'types': ['settings']}
+
+
+def _settings_exported(sim: SimulatorProcess, _site: Site, run: ModuleRun) -> list[str]:
+    path = os.path.join(str(run.result.get('dest')), 'settings.yml')
+    if not os.path.exists(path):
+        return [f'site_export wrote no {path}']
+    with open(path, encoding='utf-8') as handle:
+        written = len(yaml.safe_load(handle)['settings'])
+    devices = sum(len(api_ok(sim, 'GET', f'/{collection}?disabled')['array']) for collection in DEVICE_COLLECTIONS)
+    return [] if written == devices else [f'settings.yml has {written} devices, the site {devices}']
+
+
 #: A device of the simulated camera network not yet added (GET /_simulator/network): an AXIS PTZ camera on XPRS01 with a
 #: password of its own (the factory password "pass" would be found inside every "password" of the output).
 RELIABLE_HOST = 'cam-gate.xprs01.example'
@@ -692,6 +718,9 @@ SCENARIOS: tuple[Scenario, ...] = (
              done=_hardware_done, max_tasks=2, secrets=(RELIABLE_HOST_PASSWORD,), invariant=_hardware_never_twice,
              fail_texts={'task ends in Error': 'VMO60277'}),
     Scenario('hardware_info', hardware_info.main, (HARDWARE_LIST,), lambda site: {'address': INFO_HOSTS}, done=_hardware_read),
+    # A whole site's device settings read, eight devices at a time (the listing is the same code as for the others): a
+    # fault fails the export before any file is written, and a re-run writes it.
+    Scenario('site_export settings', site_export.main, (SETTINGS_READ,), _export_args, done=_settings_exported),
 )
 
 

@@ -27,7 +27,7 @@ from reliability import connection, run_module
 
 # pylint: disable=wrong-import-position,wrong-import-order
 # The collection is importable once reliability (through harness) put it on sys.path.
-from ansible_collections.milestone.xprotect.plugins.modules import hardware  # noqa: E402
+from ansible_collections.milestone.xprotect.plugins.modules import device_settings, hardware  # noqa: E402
 
 WRITES = ('POST', 'PUT', 'PATCH', 'DELETE')
 SEED_ARGS = ('--cameras', '6', '--task-seconds', '0')
@@ -43,6 +43,14 @@ NEW_HARDWARE = [
     {'address': 'cam-gate.xprs01.example', 'recording_server': 'XPRS01', 'username': 'root', 'password': 'Gate-PTZ-7', 'name': 'Gate PTZ',
      'devices': {'cameras': [{'channel': 0, 'name': 'Gate North'}], 'inputs': [{'channel': 0, 'name': 'Gate loop', 'enabled': False}]}},
 ]
+#: Settings of the new hardware's devices that A changes from their defaults: B gets them from settings.yml.
+LOBBY_SETTINGS = {
+    'cameras': [{'device': 'Lobby entrance', 'general': {'brightness': 70, 'irCutFilterAuto': False},
+                 'streams': [{'stream': 'Video stream 2', 'settings': {'FPS': 3}}],
+                 'stream_usage': [{'stream': 'Video stream 1', 'name': 'Recorded', 'record': 'primary', 'default_playback': True},
+                                  {'stream': 'Video stream 2', 'name': 'Live', 'live_default': True, 'live_mode': 'Always'}]}],
+    'microphones': [{'device': 'Lobby microphone', 'general': {'inputGain': 4}}],
+}
 PASSWORD = 'Tr1cky "secret": pässwörd'
 #: device_group's device type of each group file, and the API's device collection
 GROUP_DEVICES = {'cameraGroups': 'cameras', 'microphoneGroups': 'microphones', 'speakerGroups': 'speakers',
@@ -107,6 +115,10 @@ def shape_site_a(sim: t.Any) -> tuple[str, str]:
                                                                               {'type': 'cameras', 'id': seeded['id']}]})
     group = objects(sim, '/cameraGroups')[0]  # a seeded group gets the new camera: B's group has it after the hardware
     api(sim, 'POST', f'/cameraGroups/{group["id"]}/cameras', {'type': 'cameras', 'id': lobby['id']})
+    for device_type, items in LOBBY_SETTINGS.items():  # settings that B gets from settings.yml, its defaults being others
+        tuned = run_module(device_settings.main, dict(connection(sim.url, sim.ca_file, username='admin', password='admin'),
+                                                      device_type=device_type, items=items))
+        assert not tuned.crash and tuned.result.get('changed') and not tuned.result.get('failed'), tuned.output
     return 'Lobby entrance', str(seeded['name'])
 
 
@@ -121,9 +133,10 @@ def prune_devices(source: str, target: str, site_b: t.Any) -> list[str]:
     _rewrite(target, 'hardware', hardware_file)
     brought = {kind: {str(device['name']) for item in hardware_file['hardware'] for device in item['devices'].get(kind, [])}
                for kind in ('cameras', 'microphones', 'speakers', 'metadata', 'inputs', 'outputs')}
+    devices_b: dict[str, set[str]] = {}
     for file_type, device_type in GROUP_DEVICES.items():
         kind = 'inputs' if device_type == 'inputEvents' else device_type
-        on_b = {str(device['name']) for device in objects(site_b, f'/{device_type}?disabled')} | brought[kind]
+        on_b = devices_b[kind] = {str(device['name']) for device in objects(site_b, f'/{device_type}?disabled')} | brought[kind]
         data = load(target, f'{file_type}.yml')
         for group in data[file_type]:
             kept = [member for member in group['members'] if member in on_b]
@@ -137,6 +150,11 @@ def prune_devices(source: str, target: str, site_b: t.Any) -> list[str]:
         pruned += [f'alarmDefinitions {alarm["name"]}: source {entry}' for entry in sources if entry.get('name') not in cameras_b]
         alarm['properties']['sourceList'] = [entry for entry in sources if entry.get('name') in cameras_b]
     _rewrite(target, 'alarmDefinitions', alarms)
+    settings = load(target, 'settings.yml')
+    pruned += [f'settings {entry["device"]} ({entry["device_type"]})' for entry in settings['settings']
+               if entry['device'] not in devices_b[entry['device_type']]]
+    settings['settings'] = [entry for entry in settings['settings'] if entry['device'] in devices_b[entry['device_type']]]
+    _rewrite(target, 'settings', settings)
     return pruned
 
 
@@ -207,7 +225,7 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     assert order.index('timeProfiles') < order.index('alarmDefinitions')
     assert order.index('genericEventDataSources') < order.index('genericEvents')
     assert order.index('basicUsers') < order.index('roles') < order.index('viewGroups') < order.index('cameraGroups')
-    assert order.index('hardware') < min(order.index('cameraGroups'), order.index('alarmDefinitions'), order.index('rules'))
+    assert order.index('hardware') < min(order.index('cameraGroups'), order.index('alarmDefinitions'), order.index('rules'), order.index('settings'))
 
     # hardware: the new hardware as the hardware module takes it, passwords as placeholders; A's own (seeded) hardware too
     listed = {item['name']: item for item in load(dir_a, 'hardware.yml')['hardware']}
@@ -220,6 +238,20 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     assert {'channel': 0, 'name': 'Lobby microphone', 'enabled': True} in lobby['devices']['microphones']
     assert {'channel': 0, 'name': 'Gate loop', 'enabled': False} in listed['Gate PTZ']['devices']['inputs']
     assert not any(device_password in text for text in exported.values() for device_password in ('Hanwha-6080R', 'Gate-PTZ-7'))
+    # settings: every device's settable values as the server writes them, a camera's stream usage with its streams by name
+    by_device = {(entry['device'], entry['device_type']): entry for entry in load(dir_a, 'settings.yml')['settings']}
+    assert len(by_device) == counts['settings'] == sum(len(objects(site_a, f'/{api_type}?disabled')) for api_type in GROUP_DEVICES.values())
+    entrance = by_device['Lobby entrance', 'cameras']
+    assert entrance['general'] == {'brightness': '70', 'contrast': '50', 'irCutFilterAuto': 'false'}, entrance
+    assert [stream['stream'] for stream in entrance['streams']] == ['Video stream 1', 'Video stream 2']
+    assert entrance['streams'][1]['settings']['FPS'] == '3'
+    assert entrance['stream_usage'] == [
+        {'stream': 'Video stream 1', 'name': 'Recorded', 'record': 'primary', 'default_playback': True, 'live_default': False,
+         'live_mode': 'WhenNeeded', 'use_edge': False},
+        {'stream': 'Video stream 2', 'name': 'Live', 'record': 'none', 'default_playback': False, 'live_default': True,
+         'live_mode': 'Always', 'use_edge': False}], entrance['stream_usage']
+    assert by_device['Lobby microphone', 'microphones']['general']['inputGain'] == '4'
+    assert 'detectedModelName' not in exported['settings.yml'], 'read-only settings are left out'
 
     # the vault holds the devices' own passwords for the hardware that B adds; made-up ones for the rest
     device_passwords = {f'hardware/{listed[item["name"]]["address"]} on XPRS01/password': item['password'] for item in NEW_HARDWARE}
@@ -246,6 +278,9 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     gate = named(site_b, '/hardware?disabled', 'Gate PTZ')
     assert gate['enabled'] and named(site_b, '/cameras?disabled', 'Gate North')['enabled']
     assert not named(site_b, '/inputEvents?disabled', 'Gate loop')['enabled']
+    entrance_b = named(site_b, '/cameras?disabled', shared_camera)
+    assert api(site_b, 'GET', f'/settings/{entrance_b["id"]}')['data']['generalSettings'][0]['brightness'] == '70'
+    assert [entry['name'] for entry in api(site_b, 'GET', f'/streams/{entrance_b["id"]}')['data']['stream']] == ['Recorded', 'Live']
     assert set(pruned) >= {f'hardware {item["address"]}' for item in listed.values() if item['address'].startswith('http://10.')}
     assert site_b.request('POST', '/IDP/connect/token', form={  # the new basic user logs in with its vaulted password
         'grant_type': 'password', 'username': 'night.guard', 'password': secrets['basicUsers/night.guard/password'],
@@ -270,6 +305,8 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     business = named(site_b, '/timeProfiles', 'Business hours')
     api(site_b, 'PATCH', f'/timeProfiles/{business["id"]}', {'description': 'Changed by hand'})
     api(site_b, 'PATCH', f'/cameras/{named(site_b, "/cameras?disabled", "Gate North")["id"]}', {'name': 'Gate N'})
+    microphone = named(site_b, '/microphones?disabled', 'Lobby microphone')
+    api(site_b, 'PATCH', f'/settings/{microphone["id"]}', {'generalSettings': [{'inputGain': '-6'}]})
     site_b.reset(stats_only=True)
     run = run_playbook(site_b, [
         {'import_playbook': 'milestone.xprotect.site_drift'},
@@ -283,12 +320,14 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     assert drift['types'] == {'timeProfiles': {'missing': [], 'extra': [], 'different': [{'name': 'Business hours', 'fields': {
         'properties.description': {'site': 'Changed by hand', 'directory': 'Monday to Friday, 08:00-17:00'}}}]},
         'hardware': {'missing': [], 'extra': [], 'different': [{'name': 'http://cam-gate.xprs01.example/ on XPRS01', 'fields': {
-            'devices.cameras[0]': {'site': renamed, 'directory': dict(renamed, name='Gate North')}}}]}}, drift
+            'devices.cameras[0]': {'site': renamed, 'directory': dict(renamed, name='Gate North')}}}]},
+        'settings': {'missing': ['Gate North (cameras)'], 'extra': ['Gate N (cameras)'], 'different': [
+            {'name': 'Lobby microphone (microphones)', 'fields': {'general.inputGain': {'site': '-6', 'directory': '4'}}}]}}, drift
     with open(os.path.join(report, 'site_drift.md'), encoding='utf-8') as handle:
         markdown = handle.read()
     assert '## timeProfiles' in markdown and 'Business hours' in markdown and 'Changed by hand' in markdown
     check = outcome(run, 'export in check mode')
-    assert check['changed'] and check['files_changed'] == ['hardware.yml', 'timeProfiles.yml']
+    assert check['changed'] and check['files_changed'] == ['hardware.yml', 'settings.yml', 'timeProfiles.yml']
     assert files(dir_b) == exported_b, 'check mode writes no file'
     assert writes(site_b) == []
 
