@@ -39,13 +39,13 @@ DOCS = os.path.join(ROOT, 'docs', 'performance.md')
 sys.path.insert(0, ROOT)
 
 FULL = {'sizes': [50, 200, 1000], 'baseline_max': 200, 'events': 500, 'info_cameras': 5000, 'resource_cameras': 1000, 'settings_cameras': 2000,
-        'hardware_devices': 500}
+        'hardware_devices': 500, 'site_cameras': 5000}
 QUICK = {'sizes': [20, 100], 'baseline_max': 20, 'events': 100, 'info_cameras': 1000, 'resource_cameras': 200, 'settings_cameras': 300,
-         'hardware_devices': 50}
-SCENARIOS = ('fleet', 'events', 'camera_info', 'resources', 'settings', 'hardware')
+         'hardware_devices': 50, 'site_cameras': 500}
+SCENARIOS = ('fleet', 'events', 'camera_info', 'resources', 'settings', 'hardware', 'site')
 #: Options that change what is measured or where it goes (all at their defaults = the full default run).
 SHAPING = ('quick', 'sizes', 'baseline_max', 'inventory_max', 'events', 'info_cameras', 'resource_cameras', 'settings_cameras',
-           'hardware_devices', 'latency_ms', 'task_seconds', 'concurrency', 'forks', 'batch_size', 'poll_interval', 'sample_interval', 'seed',
+           'hardware_devices', 'site_cameras', 'latency_ms', 'task_seconds', 'concurrency', 'forks', 'batch_size', 'poll_interval', 'sample_interval', 'seed',
            'scenarios', 'output', 'collections_path')
 #: Share of the simulator's seeded cameras that are enabled PTZ cameras (30 % PTZ, 5 % of all disabled).
 PTZ_SHARE = 0.285
@@ -72,6 +72,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help=f'cameras of the settings scenario, every one of them in its runs (default {FULL["settings_cameras"]})')
     parser.add_argument('--hardware-devices', type=int,
                         help=f'devices of the spreadsheet the hardware scenario imports (default {FULL["hardware_devices"]})')
+    parser.add_argument('--site-cameras', type=int,
+                        help=f'cameras of the site-as-code scenario, ten per hardware (default {FULL["site_cameras"]})')
     parser.add_argument('--latency-ms', type=float, default=20.0, help='simulator latency per request (default 20)')
     parser.add_argument('--task-seconds', type=float, default=1.0, help='duration of a PTZ task (default 1)')
     parser.add_argument('--concurrency', type=int, default=32, help='ptz_task concurrency and floor threads (default 32)')
@@ -97,7 +99,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     if unknown:
         parser.error(f'unknown scenario(s) {", ".join(unknown)}; choose from {", ".join(SCENARIOS)}')
     args.sizes = sorted({int(size) for size in args.sizes.split(',')}) if args.sizes else preset['sizes']
-    for name in ('baseline_max', 'events', 'info_cameras', 'resource_cameras', 'settings_cameras', 'hardware_devices'):
+    for name in ('baseline_max', 'events', 'info_cameras', 'resource_cameras', 'settings_cameras', 'hardware_devices', 'site_cameras'):
         if getattr(args, name) is None:
             setattr(args, name, preset[name])
     if args.inventory_max is None:
@@ -106,8 +108,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         args.output = RESULTS if args.default_run else os.path.join(ROOT, 'tests', 'output', 'bench')
     if min(args.sizes) < 1 or args.events < 1 or args.info_cameras < 1 or args.concurrency < 1 or args.forks < 1:
         parser.error('sizes, --events, --info-cameras, --concurrency and --forks must be positive')
-    if args.hardware_devices < 1:
-        parser.error('--hardware-devices must be positive')
+    if args.hardware_devices < 1 or args.site_cameras < 1:
+        parser.error('--hardware-devices and --site-cameras must be positive')
     if args.concurrency > 64:
         parser.error('--concurrency is at most 64 (the limit of ptz_task)')
     return args
@@ -216,7 +218,7 @@ def run_benchmarks(args: argparse.Namespace, workdir: str, logdir: str, collecti
 
     settings = Settings(sizes=args.sizes, baseline_max=args.baseline_max, inventory_max=args.inventory_max, events=args.events,
                         info_cameras=args.info_cameras, resource_cameras=args.resource_cameras, settings_cameras=args.settings_cameras,
-                        hardware_devices=args.hardware_devices,
+                        hardware_devices=args.hardware_devices, site_cameras=args.site_cameras,
                         latency_ms=args.latency_ms, task_seconds=args.task_seconds,
                         concurrency=args.concurrency, forks=args.forks, batch_size=args.batch_size, poll_interval=args.poll_interval,
                         sample_interval=args.sample_interval, seed=args.seed)
@@ -259,6 +261,15 @@ def run_benchmarks(args: argparse.Namespace, workdir: str, logdir: str, collecti
                 bench.hardware(hardware_api)
             finally:
                 hardware_api.close()
+    if 'site' in args.scenarios:
+        from scenarios import SITE_CAMERAS_PER_HARDWARE  # pylint: disable=import-outside-toplevel
+        with SimulatorProcess(*simulator_args(settings, settings.site_cameras), '--cameras-per-hardware', str(SITE_CAMERAS_PER_HARDWARE),
+                              python=sys.executable) as site_sim:
+            site_api = SimulatorAPI(site_sim)
+            try:
+                bench.site(site_api)
+            finally:
+                site_api.close()
     if 'camera_info' not in args.scenarios and 'resources' not in args.scenarios:
         return bench.results, settings, facts
 

@@ -20,8 +20,11 @@ import dataclasses
 import json
 import os
 import re
+import shutil
 import typing as t
 from urllib.parse import urlsplit
+
+import yaml
 
 import floor_settings
 from measure import ProcessStats, run_measured
@@ -37,6 +40,14 @@ EVENT_WRITE_CONCURRENCY = 16
 #: What the settings scenario sets: a stream of every camera, the common fleet job.
 SETTINGS_STREAM = 'Video stream 1'
 SETTINGS_WANTED = {'resolution': '1280x720', 'FPS': 6}
+#: The site of the site-as-code scenario besides its cameras: ten cameras per hardware (500 hardware for 5,000 cameras),
+#: and that many user-defined events, camera groups and roles in all.
+SITE_CAMERAS_PER_HARDWARE = 10
+SITE_EVENTS = 200
+SITE_GROUPS = 100
+SITE_ROLES = 50
+#: How many devices site_export reads at a time (plugins/module_utils/_site.py WORKERS): the floor's concurrency.
+SITE_EXPORT_WORKERS = 8
 #: The devices the hardware scenario imports: those --network-devices adds to the simulator's camera network.
 NETWORK_DEVICE = re.compile(r'^cam-[0-9]+\.')
 
@@ -69,6 +80,7 @@ class Settings:  # pylint: disable=too-many-instance-attributes
     resource_cameras: int = 1000
     settings_cameras: int = 2000
     hardware_devices: int = 500
+    site_cameras: int = 5000
 
 
 @dataclasses.dataclass
@@ -532,6 +544,62 @@ class Bench:  # pylint: disable=too-many-instance-attributes
             vars_file = self.write_json(f'camera-info-{run}.json', {'bench_include': include, 'bench_expected_cameras': expected})
             self.measure(result, self.playbook('camera_info.yml', '-e', f'@{vars_file}'), api, items=self.settings.info_cameras // 10)
             self.report(result)
+
+    # -- 7. a whole site as code: export, and the no-op apply ---------------------------------------------------------
+
+    def site(self, api: SimulatorAPI) -> None:
+        """The export of a whole site and the site_config role applying it back (nothing to do), against the reads they need."""
+        with api.without_latency():
+            counts = self.shape_site(api)
+        size = counts['cameras']
+        self.progress(f"Site as code: {size:,} cameras on {counts['hardware']:,} hardware, {counts['devices']:,} devices in all, "
+                      f"{counts['events']} user-defined events, {counts['groups']} camera groups, {counts['roles']} roles")
+        folder = os.path.join(self.workdir, 'site')
+        shutil.rmtree(folder, ignore_errors=True)
+        variables = {'bench_site_dir': folder, 'bench_expected_cameras': size}
+        vars_file = self.write_json('site-export.json', variables)
+        api.reset_counters()
+        export = Result('site', 'collection', f'site_export, {SITE_EXPORT_WORKERS} devices at a time: export', size, run='export')
+        self.measure(export, self.playbook('site_export.yml', '-e', f'@{vars_file}'), api, items=counts['devices'] // 10)
+        reads = [entry['path'].split('/api/rest/v1', 1)[-1] + (f"?{entry['query']}" if entry.get('query') else '')
+                 for entry in api.sim.requests_log('rest') if entry['method'] == 'GET']
+        if export.ok and export.writes:
+            export.fail(f'{export.writes} writes in an export')
+        self.report(export)
+        if not export.ok:
+            return
+        api.reset_counters()
+        floor_vars = self.write_json('site-floor.json', {'bench_reads': reads})
+        floor = Result('site', 'floor', f'floor script, {SITE_EXPORT_WORKERS} threads: the export\'s {len(reads):,} reads', size, run='export')
+        self.measure(floor, [os.path.join(self.bindir, 'python'), os.path.join(HERE, 'floor_site.py'), '--vars-file', floor_vars,
+                             '--concurrency', str(SITE_EXPORT_WORKERS)], api, items=counts['devices'] // 10)
+        self.report(floor)
+        with open(os.path.join(folder, 'manifest.yml'), encoding='utf-8') as handle:
+            keys = yaml.safe_load(handle)['secrets']['keys']
+        noop_vars = self.write_json('site-noop.json', dict(variables, vault_site_secrets={key: 'not sent' for key in keys}))
+        api.reset_counters()
+        noop = Result('site', 'collection', 'site_config role, the same site: no-op apply', size, run='noop')
+        self.measure(noop, self.playbook('site_config_noop.yml', '-e', f'@{noop_vars}'), api, items=counts['devices'] // 10)
+        if noop.ok and noop.writes:
+            noop.fail(f'{noop.writes} writes in a no-op apply')
+        self.report(noop)
+
+    def shape_site(self, api: SimulatorAPI) -> dict[str, int]:
+        """User-defined events, camera groups and roles up to the scenario's counts; the counts of what the site holds."""
+        events = len(api.user_defined_event_names())
+        api.parallel(lambda name: api.call('POST', '/userDefinedEvents', {'name': name}),
+                     [f'Bench event {number:03d}' for number in range(events + 1, SITE_EVENTS + 1)])
+        groups = len(api.call('GET', '/cameraGroups')['array'])
+        api.parallel(lambda name: api.call('POST', '/cameraGroups', {'name': name, 'description': 'Bench group'}),
+                     [f'Bench group {number:03d}' for number in range(groups + 1, SITE_GROUPS + 1)])
+        roles = len(api.call('GET', '/roles')['array'])
+        api.parallel(lambda name: api.call('POST', '/roles', {'name': name, 'description': 'Bench role'}),
+                     [f'Bench role {number:02d}' for number in range(roles + 1, SITE_ROLES + 1)])
+        devices = {kind: len(api.call('GET', f'/{kind}?disabled')['array'])
+                   for kind in ('cameras', 'microphones', 'speakers', 'metadata', 'inputEvents', 'outputs')}
+        return {'cameras': devices['cameras'], 'devices': sum(devices.values()), 'hardware': len(api.call('GET', '/hardware?disabled')['array']),
+                'events': len(api.user_defined_event_names()), 'groups': len(api.call('GET', '/cameraGroups')['array']),
+                'roles': len(api.call('GET', '/roles')['array'])}
 
 
 def hardware_rows(api: SimulatorAPI, size: int) -> list[dict[str, str]]:

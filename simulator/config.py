@@ -33,6 +33,7 @@ class SimConfig:  # pylint: disable=too-many-instance-attributes
     ca_key_file: str | None = None
     tls_cert: str = "valid"
     cameras: int = 40
+    cameras_per_hardware: int = 0
     network_devices: int = 0
     seed: int = 1
     token_ttl: int = 3600
@@ -148,6 +149,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     data = parser.add_argument_group("seed data")
     data.add_argument("--cameras", type=int, default=40, help="number of cameras to seed (default 40)")
+    data.add_argument("--cameras-per-hardware", type=int, default=0, metavar="K",
+                      help="seed the cameras as channels of K-channel hardware, K per hardware in seed order (default 0: "
+                           "mostly one camera per hardware, some on 4-channel encoders)")
     data.add_argument("--network-devices", type=int, default=0, metavar="N",
                       help="N more devices per recording server on the simulated camera network, not yet added, at "
                            "cam-0001.<recording server>.example ... (default 0)")
@@ -233,6 +237,8 @@ def config_from_args(argv: Sequence[str] | None = None) -> SimConfig:
     args = parser.parse_args(argv)
     if args.cameras < 0:
         parser.error("--cameras must be >= 0")
+    if args.cameras_per_hardware < 0:
+        parser.error("--cameras-per-hardware must be >= 0")
     if args.network_devices < 0:
         parser.error("--network-devices must be >= 0")
     if args.max_name_length < 1:

@@ -136,7 +136,8 @@ def _group(ident: str, name: str, description: str, modified: str) -> dict[str, 
     }
 
 
-def build_store(seed: int, cameras: int, product_version: str = "25.1.1804.0") -> Store:  # pylint: disable=too-many-locals
+def build_store(seed: int, cameras: int, product_version: str = "25.1.1804.0",  # pylint: disable=too-many-locals
+                per_hardware: int = 0) -> Store:
     """Build the whole site for ``seed`` with ``cameras`` cameras."""
     rng = random.Random(seed)
     site = _site(rng, product_version)
@@ -160,7 +161,10 @@ def build_store(seed: int, cameras: int, product_version: str = "25.1.1804.0") -
         name = " ".join(part for part in (area, direction, f"{number:04d}", "PTZ" if ptz else "") if part)
         # Fixed cameras are sometimes channels of a 4-channel encoder; PTZ cameras are always their own hardware.
         siblings = hardware_cameras.get(hardware_id, [])
-        if not ptz and siblings and len(siblings) < 4 and not camera_map[siblings[-1]]["ptzEnabled"] and rng.random() < 0.3:
+        if per_hardware:  # --cameras-per-hardware: K channels of each hardware, in order
+            channel = (number - 1) % per_hardware
+            hardware_id = guid(rng) if channel == 0 else hardware_id
+        elif not ptz and siblings and len(siblings) < 4 and not camera_map[siblings[-1]]["ptzEnabled"] and rng.random() < 0.3:
             channel = len(siblings)
         else:
             hardware_id = guid(rng)

@@ -25,7 +25,7 @@ class SimState:  # pylint: disable=too-many-instance-attributes
     def __init__(self, config: SimConfig, ntlm_bindings: GssChannelBindings | None = None) -> None:
         self.config = config
         self.base_url = ""
-        self.store: Store = build_store(config.seed, config.cameras, config.product_version)
+        self.store: Store = build_store(config.seed, config.cameras, config.product_version, config.cameras_per_hardware)
         self.tasks = TaskRegistry()
         self.tokens = TokenService(config)
         self.tokens.directory = self.basic_user  # users of /basicUsers with a password log in too
@@ -46,7 +46,7 @@ class SimState:  # pylint: disable=too-many-instance-attributes
         self.stats.reset()
         if stats_only:
             return
-        self.store = build_store(self.config.seed, self.config.cameras, self.config.product_version)
+        self.store = build_store(self.config.seed, self.config.cameras, self.config.product_version, self.config.cameras_per_hardware)
         self.tasks = TaskRegistry()
         self.tokens.expire_all()
         self.tokens.forget_refresh_tokens()

@@ -25,7 +25,7 @@ def run_bench() -> dict:
     shutil.rmtree(OUTPUT, ignore_errors=True)
     command = [sys.executable, os.path.join(ROOT, 'bench', 'run.py'),
                '--sizes', '1,2', '--baseline-max', '1', '--inventory-max', '1', '--events', '5', '--info-cameras', '30', '--resource-cameras', '5',
-               '--settings-cameras', '12', '--hardware-devices', '3',
+               '--settings-cameras', '12', '--hardware-devices', '3', '--site-cameras', '20',
                '--task-seconds', '0.1', '--latency-ms', '0', '--poll-interval', '0.2', '--concurrency', '4', '--forks', '4',
                '--output', OUTPUT]
     # The first run in a fresh environment installs bench/requirements.txt, hence the generous timeout.
@@ -49,6 +49,7 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
     expected |= {('camera_info', 'collection', 30, run) for run in ('plain', 'ptz_presets')}
     expected |= {('settings', approach, 12, run) for approach in ('collection', 'floor') for run in ('first', 'noop')}
     expected |= {('hardware', approach, 3, run) for approach in ('collection', 'floor') for run in ('first', 'noop')}
+    expected |= {('site', 'collection', 20, 'export'), ('site', 'floor', 20, 'export'), ('site', 'collection', 20, 'noop')}
     assert sorted(expected - set(rows)) == []
 
     # Above --baseline-max and --inventory-max the baseline and the inventory play are extrapolated, and say so.
@@ -70,7 +71,7 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
     assert rows[('events', 'collection', 5, 'noop')]['writes'] == 0
     assert rows[('events', 'uri', 5, 'check')]['writes'] == 0
 
-    assert len(data['targets']) == 11 and all(target['verdict'] for target in data['targets'])
+    assert len(data['targets']) == 13 and all(target['verdict'] for target in data['targets'])
     settings_first = rows[('settings', 'collection', 12, 'first')]
     assert settings_first['writes'] == rows[('settings', 'floor', 12, 'first')]['writes'] > 0 and settings_first['token_grants'] == 1
     assert rows[('settings', 'collection', 12, 'noop')]['writes'] == rows[('settings', 'floor', 12, 'noop')]['writes'] == 0
@@ -78,6 +79,11 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
     assert hardware_first['writes'] == rows[('hardware', 'floor', 3, 'first')]['writes'] > 0 and hardware_first['token_grants'] == 1
     assert rows[('hardware', 'collection', 3, 'noop')]['writes'] == rows[('hardware', 'floor', 3, 'noop')]['writes'] == 0
     assert rows[('events', 'floor', 5, 'first')]['writes'] == 5 and rows[('events', 'floor', 5, 'first')]['token_grants'] == 1
+    # the site's export and its no-op apply write nothing; the floor sends the export's reads again, no more and no fewer
+    site_export, site_floor, site_noop = (rows[('site', approach, 20, run)] for approach, run in (('collection', 'export'), ('floor', 'export'),
+                                                                                                  ('collection', 'noop')))
+    assert site_export['writes'] == site_noop['writes'] == site_floor['writes'] == 0
+    assert site_export['rest_requests'] == site_floor['rest_requests'] > 20 and site_noop['rest_requests'] >= site_export['rest_requests']
     assert data['machine']['cpus'] and data['machine']['ansible_core'] and data['settings']['sizes'] == [1, 2]
 
     with open(os.path.join(OUTPUT, 'results.md'), encoding='utf-8') as handle:
