@@ -83,7 +83,8 @@ def test_bench_harness_writes_every_scenario_row_and_every_output():
     site_export, site_floor, site_noop = (rows[('site', approach, 20, run)] for approach, run in (('collection', 'export'), ('floor', 'export'),
                                                                                                   ('collection', 'noop')))
     assert site_export['writes'] == site_noop['writes'] == site_floor['writes'] == 0
-    assert site_export['rest_requests'] == site_floor['rest_requests'] > 20 and site_noop['rest_requests'] >= site_export['rest_requests']
+    assert site_export['rest_requests'] == site_floor['rest_requests'] > 20
+    assert site_noop['rest_requests'] == site_export['rest_requests'] - 1, 'the comparison reads all but the site (its name and version)'
     assert data['machine']['cpus'] and data['machine']['ansible_core'] and data['settings']['sizes'] == [1, 2]
 
     with open(os.path.join(OUTPUT, 'results.md'), encoding='utf-8') as handle:

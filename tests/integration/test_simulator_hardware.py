@@ -247,6 +247,24 @@ def test_network_devices_switch():
             config_from_args(wrong)
 
 
+def test_cameras_per_hardware_switch_seeds_k_channel_hardware():
+    """--cameras-per-hardware K (0 by default, never negative): the cameras as channels 0..K-1 of hardware in seed order;
+    without it the default seed is what it always was."""
+    # pylint: disable=import-outside-toplevel
+    from simulator.seed import build_store
+    assert config_from_args([]).cameras_per_hardware == 0
+    with pytest.raises(SystemExit):
+        config_from_args(["--cameras-per-hardware", "-1"])
+    store = build_store(1, 25, per_hardware=10)
+    assert sorted(len(cameras) for cameras in store.hardware_cameras.values()) == [5, 10, 10]
+    for camera_ids in store.hardware_cameras.values():
+        assert [store.objects["cameras"][ident]["channel"] for ident in camera_ids] == list(range(len(camera_ids)))
+    assert len(store.objects["hardware"]) == 3
+    default = build_store(1, 25)
+    assert list(default.objects["cameras"]) == list(build_store(1, 25, per_hardware=0).objects["cameras"])
+    assert len(default.hardware_cameras) > 3
+
+
 def test_network_devices_are_many_mixed_and_deterministic(lib):
     """N devices per recording server at .example names, mixed like a real site, the same device whatever N is."""
     count = 300
