@@ -301,7 +301,8 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     with open(os.path.join(report, 'site_drift.json'), encoding='utf-8') as handle:
         assert json.load(handle) == {'directory': dir_for_b, 'drifted': False, 'types': {}}
 
-    # -- 4. two changes made on B directly: the drift report names exactly those ------------------------------------------
+    # -- 4. changes made on B directly: the drift report (written under --check too) names exactly those; the role reviews
+    # putting them back (--check) and writes nothing ------------------------------------------------------------------------
     business = named(site_b, '/timeProfiles', 'Business hours')
     api(site_b, 'PATCH', f'/timeProfiles/{business["id"]}', {'description': 'Changed by hand'})
     api(site_b, 'PATCH', f'/cameras/{named(site_b, "/cameras?disabled", "Gate North")["id"]}', {'name': 'Gate N'})
@@ -312,7 +313,9 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
         {'import_playbook': 'milestone.xprotect.site_drift'},
         {'hosts': 'localhost', 'gather_facts': False, 'tasks': [
             {'name': 'export in check mode', 'milestone.xprotect.site_export': {'dest': dir_b}, 'check_mode': True}]},
-    ], extra_vars={'site_dir': dir_for_b, 'site_drift_report_dir': report})
+        # the review of putting B back: the renamed camera's settings are to be set once the hardware names it again
+        {'hosts': 'localhost', 'gather_facts': False, 'roles': [{'role': 'milestone.xprotect.site_config', 'site_config_dir': dir_for_b}]},
+    ], check=True, extra_vars={'site_dir': dir_for_b, 'site_drift_report_dir': report, 'vault_site_secrets': secrets})
     assert run.rc == 0, run.explain()
     with open(os.path.join(report, 'site_drift.json'), encoding='utf-8') as handle:
         drift = json.load(handle)
@@ -329,7 +332,10 @@ def test_site_round_trip(simulator_factory: t.Any, tmp_path: t.Any) -> None:  # 
     check = outcome(run, 'export in check mode')
     assert check['changed'] and check['files_changed'] == ['hardware.yml', 'settings.yml', 'timeProfiles.yml']
     assert files(dir_b) == exported_b, 'check mode writes no file'
-    assert writes(site_b) == []
+    assert writes(site_b) == [], 'neither the drift report nor the role in check mode writes'
+    review = run.records('Summarize the site configuration')[-1]['result']['msg']
+    assert review.startswith('Would change: hardware, settings, timeProfiles'), review
+    assert 'settings: created -; updated Lobby microphone, Gate North; deleted -.' in review, review
 
     # -- 5. what B cannot take: devices and a role member it lacks fail per object, never with a traceback ----------------
     os.makedirs(small)
