@@ -59,5 +59,5 @@ def test_the_matrix_covers_every_fault_and_step() -> None:
     assert {step.column for _scenario, step, _fault in every} == {'login', 'list', 'write', 'invoke', 'poll', 'cleanup'}
     modules = {scenario.key.split()[0] for scenario, _step, _fault in every}
     assert modules == {'login', 'camera_info', 'user_defined_event_info', 'user_defined_event', 'user_defined_events', 'ptz_task',
-                       'resource', 'resource_info', 'task', 'device_settings', 'device_group', 'hardware', 'hardware_info'}
+                       'resource', 'resource_info', 'task', 'device_settings', 'device_group', 'hardware', 'hardware_info', 'site_export'}
     assert len(every) == len({cell_id(cell) for cell in every})
