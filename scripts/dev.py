@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import typing as t
 import urllib.request
@@ -71,7 +72,8 @@ ALL_SUITES = ('sanity', 'units', 'pytest-units', 'integration', 'ecosystem')
 #:   oldest (which also proves ansible-test's own runner takes them);
 #: - the simulator's own tests, the in-process client and fault-matrix tests, the reliability, benchmark and ecosystem
 #:   suites run on the primary profile only;
-#: - pep8 and pylint check the code, not its fit with an ansible-core: they run on the primary profile only.
+#: - pep8, pylint, yamllint and changelog (antsibull-changelog's lint of the fragments) check the code and its files, not
+#:   their fit with an ansible-core: they run on the primary profile only.
 #: What differs between ansible-core versions: the roles and playbooks (Jinja templating, loops, blocks), the inventory
 #: plugin, the action plugin of login and module_defaults; the modules' own logic runs through AnsibleModule, which the
 #: unit tests cover on every profile (ansible-test units).
@@ -83,7 +85,7 @@ MODULE_RUN_TESTS = tuple('tests/integration/test_user_defined_events.py::' + nam
     'test_unicode_and_spaced_names_are_kept_exactly', 'test_a_server_with_unique_names_and_no_secret_in_any_output'))
 CORE_SENSITIVE_TESTS = ('tests/integration/test_playbooks.py', 'tests/integration/test_login.py', 'tests/integration/test_inventory.py',
                         'tests/integration/test_hardware_import.py', *MODULE_RUN_TESTS)
-CODE_ONLY_SANITY = ('pep8', 'pylint')
+CODE_ONLY_SANITY = ('pep8', 'pylint', 'yamllint', 'changelog')
 PROFILES = {
     'core2.19': Profile('core2.19', '3.11', 'tests/requirements/ansible-core-2.19.txt', ('sanity', 'pytest-units', 'integration', 'ecosystem')),
     # the newest ansible-core: the roles, playbooks, inventory plugin and action plugin, and what it does with a module's run
@@ -139,71 +141,86 @@ def requirement_files(profile: Profile) -> list[str]:
     return [os.path.join(ROOT, 'tests', 'requirements', 'test.txt'), os.path.join(ROOT, profile.core_requirement)]
 
 
-def ensure_venv(profile: Profile) -> str:
-    """Create (or reuse) the profile's virtual environment; return its bin directory."""
-    venv = os.path.join(VENVS, profile.name)
-    bindir = os.path.join(venv, 'bin')
-    files = requirement_files(profile)
+UV_REQUIREMENT = os.path.join(ROOT, 'tests', 'requirements', 'uv.txt')
+_UV_LOCK = threading.Lock()
+
+
+def requirements_digest(paths: list[str]) -> str:
     digest = hashlib.sha256()
-    for path in files + [os.path.join(ROOT, name) for name in ('requirements.txt', 'simulator/requirements.txt', 'bench/requirements.txt')]:
+    for path in paths:
         with open(path, 'rb') as handle:
             digest.update(handle.read())
+    return digest.hexdigest()
+
+
+def ensure_uv() -> str:
+    """uv (pinned in tests/requirements/uv.txt, installed with the machine's pip) creates the environments; return its path.
+
+    It resolves and installs a profile's pinned requirements in a few seconds of CPU where pip takes half a minute,
+    and keeps what it downloaded in its cache (~/.cache/uv) for the next environment. It does not compile the installed
+    packages to bytecode: the test processes compile what they import, once (``test_environment``).
+    """
+    venv = os.path.join(VENVS, 'uv')
+    uv = os.path.join(venv, 'bin', 'uv')
     stamp = os.path.join(venv, '.requirements.sha256')
-    if os.path.exists(stamp) and open(stamp, encoding='utf-8').read() == digest.hexdigest():
-        return bindir
-    log(f'creating environment {os.path.relpath(venv, ROOT)}: pip installs ansible-core and the test tools (about a minute the '
-        'first time, quiet until it is done; later runs reuse it)')
-    shutil.rmtree(venv, ignore_errors=True)
-    run([profile.python(), '-m', 'venv', venv])
-    pip = [os.path.join(bindir, 'python'), '-m', 'pip', 'install', '-qq', '--disable-pip-version-check']
-    args = []
-    for path in files:
-        args += ['-r', path]
-    run(pip + args)
-    with open(stamp, 'w', encoding='utf-8') as handle:
-        handle.write(digest.hexdigest())
-    return bindir
+    digest = requirements_digest([UV_REQUIREMENT])
+    with _UV_LOCK:
+        if os.path.exists(uv) and os.path.exists(stamp) and open(stamp, encoding='utf-8').read() == digest:
+            return uv
+        log('creating environment .venvs/uv: pip installs uv, which creates the other environments')
+        shutil.rmtree(venv, ignore_errors=True)
+        run([PROFILES[PRIMARY].python(), '-m', 'venv', venv])
+        run([os.path.join(venv, 'bin', 'python'), '-m', 'pip', 'install', '-qq', '--disable-pip-version-check', '-r', UV_REQUIREMENT])
+        with open(stamp, 'w', encoding='utf-8') as handle:
+            handle.write(digest)
+    return uv
 
 
-def ensure_tools_venv() -> str:
-    """The environment of the ecosystem tools (ansible-lint, antsibull-docs, ansible-builder); return its bin dir."""
-    venv = os.path.join(VENVS, 'tools')
+def ensure_environment(name: str, python: str, requirements: list[str], inputs: list[str], what: str) -> str:
+    """Create (or reuse) ``.venvs/<name>`` with ``python`` and the pinned ``requirements``; return its bin directory.
+
+    The environment is made again when any file of ``inputs`` (the requirement files and those they include) changed.
+    """
+    venv = os.path.join(VENVS, name)
     bindir = os.path.join(venv, 'bin')
-    requirements = os.path.join(ROOT, 'tests', 'requirements', 'tools.txt')
-    with open(requirements, 'rb') as handle:
-        digest = hashlib.sha256(handle.read()).hexdigest()
+    digest = requirements_digest(inputs)
     stamp = os.path.join(venv, '.requirements.sha256')
     if os.path.exists(stamp) and open(stamp, encoding='utf-8').read() == digest:
         return bindir
-    log('creating environment .venvs/tools: pip installs ansible-lint, antsibull-docs and ansible-builder (about a minute the '
-        'first time, quiet until it is done)')
+    uv = ensure_uv()
+    log(f'creating environment .venvs/{name}: uv installs {what} (seconds; later runs reuse it)')
     shutil.rmtree(venv, ignore_errors=True)
-    run([PROFILES[PRIMARY].python(), '-m', 'venv', venv])
-    run([os.path.join(bindir, 'python'), '-m', 'pip', 'install', '-qq', '--disable-pip-version-check', '-r', requirements])
+    env = dict(os.environ, UV_PYTHON_DOWNLOADS='never')
+    # --seed: pip in the environment, for those who install into it by hand (and bench/run.py)
+    run([uv, 'venv', '--quiet', '--seed', '--python', python, venv], env=env)
+    command = [uv, 'pip', 'install', '--quiet', '--system-certs', '--python', os.path.join(bindir, 'python')]
+    for path in requirements:
+        command += ['-r', path]
+    run(command, env=env)
     with open(stamp, 'w', encoding='utf-8') as handle:
         handle.write(digest)
     return bindir
 
 
+def ensure_venv(profile: Profile) -> str:
+    """Create (or reuse) the profile's virtual environment; return its bin directory."""
+    files = requirement_files(profile)
+    inputs = files + [os.path.join(ROOT, name) for name in ('requirements.txt', 'simulator/requirements.txt', 'bench/requirements.txt')]
+    return ensure_environment(profile.name, profile.python(), files, inputs, 'ansible-core and the test tools')
+
+
+def ensure_tools_venv() -> str:
+    """The environment of the ecosystem tools (ansible-lint, antsibull-docs, ansible-builder); return its bin dir."""
+    requirements = os.path.join(ROOT, 'tests', 'requirements', 'tools.txt')
+    return ensure_environment('tools', PROFILES[PRIMARY].python(), [requirements], [requirements],
+                              'ansible-lint, antsibull-docs and ansible-builder')
+
+
 def ensure_eda_venv() -> str:
     """The environment of ansible-rulebook (the end-to-end rulebook test, the EDA bench); return its bin dir."""
-    venv = os.path.join(VENVS, 'eda')
-    bindir = os.path.join(venv, 'bin')
     requirements = os.path.join(ROOT, 'tests', 'requirements', 'eda.txt')
-    digest = hashlib.sha256()
-    for path in (requirements, os.path.join(ROOT, 'extensions', 'eda', 'requirements.txt'), os.path.join(ROOT, 'simulator', 'requirements.txt')):
-        with open(path, 'rb') as handle:
-            digest.update(handle.read())
-    stamp = os.path.join(venv, '.requirements.sha256')
-    if os.path.exists(stamp) and open(stamp, encoding='utf-8').read() == digest.hexdigest():
-        return bindir
-    log('creating environment .venvs/eda: pip installs ansible-rulebook and drools-jpy (about a minute the first time)')
-    shutil.rmtree(venv, ignore_errors=True)
-    run([PROFILES[PRIMARY].python(), '-m', 'venv', venv])
-    run([os.path.join(bindir, 'python'), '-m', 'pip', 'install', '-qq', '--disable-pip-version-check', '-r', requirements])
-    with open(stamp, 'w', encoding='utf-8') as handle:
-        handle.write(digest.hexdigest())
-    return bindir
+    inputs = [requirements, os.path.join(ROOT, 'extensions', 'eda', 'requirements.txt'), os.path.join(ROOT, 'simulator', 'requirements.txt')]
+    return ensure_environment('eda', PROFILES[PRIMARY].python(), [requirements], inputs, 'ansible-rulebook and drools-jpy')
 
 
 def ensure_java() -> None:
@@ -241,6 +258,9 @@ def stage(profile: Profile) -> str:
     return collections_root
 
 
+STAND_IN_MARKER = b"Stand-in for ansible-test's ``get-pip.py`` bootstrap script."
+
+
 def ensure_offline_pip_bootstrap(bindir: str) -> None:
     """Make ansible-test's pip bootstrap work where its download host is unreachable.
 
@@ -256,7 +276,16 @@ def ensure_offline_pip_bootstrap(bindir: str) -> None:
         raise SystemExit(f'error: cannot read the pip version ansible-test bootstraps:\n{result.stderr}')
     pip_version = result.stdout.strip()
     cache = os.path.expanduser(f'~/.ansible/test/cache/get_pip_{pip_version.replace(".", "_")}.py')
+    with open(os.path.join(ROOT, 'scripts', 'ansible_test_offline_pip.py'), 'rb') as handle:
+        stand_in = handle.read()
     if os.path.exists(cache):
+        with open(cache, 'rb') as handle:
+            cached = handle.read()
+        # the real get-pip, or our stand-in as this checkout has it: keep it; an older stand-in: replace it
+        if cached == stand_in or STAND_IN_MARKER not in cached:
+            return
+        with open(cache, 'wb') as handle:
+            handle.write(stand_in)
         return
     os.makedirs(os.path.dirname(cache), exist_ok=True)
     url = f'https://ci-files.testing.ansible.com/ansible-test/get-pip-{pip_version}.py'
@@ -266,15 +295,15 @@ def ensure_offline_pip_bootstrap(bindir: str) -> None:
         log(f'downloaded {url}')
     except OSError as error:
         log(f'{url} unreachable ({error.__class__.__name__}); using the offline pip bootstrap')
-        with open(os.path.join(ROOT, 'scripts', 'ansible_test_offline_pip.py'), 'rb') as handle:
-            content = handle.read()
+        content = stand_in
     with open(cache, 'wb') as handle:
         handle.write(content)
 
 
 def test_environment(bindir: str, collections_root: str) -> dict:
     env = dict(os.environ)
-    env['PATH'] = bindir + os.pathsep + env.get('PATH', '')
+    # .venvs/uv/bin: the offline pip bootstrap of ansible-test's environments installs pip with uv
+    env['PATH'] = os.pathsep.join([bindir, os.path.join(VENVS, 'uv', 'bin'), env.get('PATH', '')])
     env['VIRTUAL_ENV'] = os.path.dirname(bindir)
     env['ANSIBLE_COLLECTIONS_PATH'] = collections_root
     # Modules run on the controller with the environment's interpreter; pyenv shims elsewhere on PATH are
@@ -313,12 +342,14 @@ def run_suites(profile: Profile, suites: list[str], pytest_args: list[str]) -> d
         started = time.monotonic()
         log(f'[{profile.name}] {suite}')
         if suite == 'sanity':
+            ensure_uv()
             ensure_offline_pip_bootstrap(bindir)
             skips = [arg for test in profile.skip_sanity for arg in ('--skip-test', test)]
             run([os.path.join(bindir, 'ansible-test'), 'sanity', '--python', python_version, '--color', 'no'] + skips, cwd=staged, env=env)
         elif suite == 'units':
             # Its own venv with tests/unit/requirements.txt: pytest-ansible, installed in ours for the pytest
             # run, would take over ansible-test's collection loader.
+            ensure_uv()
             ensure_offline_pip_bootstrap(bindir)
             run([os.path.join(bindir, 'ansible-test'), 'units', '--venv', '--requirements', '--python', python_version, '--color', 'no'],
                 cwd=staged, env=env)
