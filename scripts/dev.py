@@ -409,10 +409,15 @@ SHARED_STEPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 def test_in_two_lanes() -> None:
     """``make test``: the environments first (created side by side), then the two lanes; a failure in either fails the run."""
     started = time.monotonic()
-    ensure_java()
-    ensure_chromium()
+
+    def debian_packages() -> None:
+        # one after the other (apt holds a lock), beside the environments: apt waits on downloads, uv too
+        ensure_java()
+        ensure_chromium()
+
+    ensure_uv()
     jobs = [lambda profile=profile: ensure_venv(profile) for profile in (PROFILES[name] for name in DEFAULT_PROFILES)]
-    jobs += [ensure_tools_venv, ensure_eda_venv]
+    jobs += [ensure_tools_venv, ensure_eda_venv, debian_packages]
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(jobs)) as pool:
         for future in [pool.submit(job) for job in jobs]:
             future.result()
