@@ -134,22 +134,35 @@ def speedup_target(results: t.Sequence[Result], settings: Settings, size: int, a
     return Target(name, measured, 'missed' + basis, why + '; see docs/performance.md for what limits ptz_task here')
 
 
-def floor_target(results: t.Sequence[Result], settings: Settings, size: int, at: str, cpus: int) -> Target:
-    name = f'fleet reset within {FLOOR_TARGET:g}x of the floor, {at}'
-    ours, floor = find(results, 'fleet', A_MODULE, size), find(results, 'fleet', D_FLOOR, size)
+def against_floor(name: str, ours: Result | None, floor: Result | None, cpus: int, explain: t.Callable[[Result, Result], str]) -> Target:
+    """A run against its floor: met when its wall time is within FLOOR_TARGET times the floor's; ``explain`` says why (both measured)."""
     value = ratio(ours, floor)
     if value is None:
         return Target(name, 'not measured', 'not evaluated', failure_of(ours, floor))
     ours_r, floor_r = t.cast(Result, ours), t.cast(Result, floor)
-    module = find(results, 'reference', 'one_module')
-    fixed = module.wall if usable(module) else None
-    extra = t.cast(int, ours_r.http_requests) - t.cast(int, floor_r.http_requests)
-    why = (f'ptz_task takes {t.cast(float, ours_r.wall) - t.cast(float, floor_r.wall):.1f} s more than the floor: '
-           f'ansible-playbook with one module run costs {seconds(fixed)} s before any camera is touched (reference row), '
-           f'and it sends {extra:,} more requests ({count(ours_r.http_requests)} vs {count(floor_r.http_requests)}: the camera list to '
-           f'resolve ids, one task list before invoking, and each camera\'s offered tasks) at {settings.latency_ms:g} ms each, '
-           f'{settings.concurrency} at a time') + load_note(cpus, ours_r, floor_r)
+    why = explain(ours_r, floor_r) + load_note(cpus, ours_r, floor_r)
     return Target(name, f'{value:.2f}x ({seconds(ours_r.wall)} s vs {seconds(floor_r.wall)} s)', 'met' if value <= FLOOR_TARGET else 'missed', why)
+
+
+def fixed_cost(results: t.Sequence[Result]) -> str:
+    """The reference row "ansible-playbook with one module run", as the reasons quote it."""
+    module = find(results, 'reference', 'one_module')
+    return seconds(module.wall if usable(module) else None)
+
+
+def floor_target(results: t.Sequence[Result], settings: Settings, size: int, at: str, cpus: int) -> Target:
+    name = f'fleet reset within {FLOOR_TARGET:g}x of the floor, {at}'
+    ours, floor = find(results, 'fleet', A_MODULE, size), find(results, 'fleet', D_FLOOR, size)
+
+    def explain(ours_r: Result, floor_r: Result) -> str:
+        extra = t.cast(int, ours_r.http_requests) - t.cast(int, floor_r.http_requests)
+        return (f'ptz_task takes {t.cast(float, ours_r.wall) - t.cast(float, floor_r.wall):.1f} s more than the floor: '
+                f'ansible-playbook with one module run costs {fixed_cost(results)} s before any camera is touched (reference row), '
+                f'and it sends {extra:,} more requests ({count(ours_r.http_requests)} vs {count(floor_r.http_requests)}: the camera list to '
+                f'resolve ids, one task list before invoking, and each camera\'s offered tasks) at {settings.latency_ms:g} ms each, '
+                f'{settings.concurrency} at a time')
+
+    return against_floor(name, ours, floor, cpus, explain)
 
 
 def events_first_target(results: t.Sequence[Result], settings: Settings, cpus: int) -> Target:
@@ -204,16 +217,11 @@ def settings_target(results: t.Sequence[Result], settings: Settings, cpus: int, 
     name = (f'resolution and frame rate on {size:,} cameras with device_settings within {FLOOR_TARGET:g}x of the floor (the same reads '
             'and writes at the same concurrency)' if run == 'first' else
             f'the no-op re-run over {size:,} cameras within {FLOOR_TARGET:g}x of the reads alone')
-    value = ratio(ours, floor)
-    if value is None:
-        return Target(name, 'not measured', 'not evaluated', failure_of(ours, floor))
-    ours_r, floor_r = t.cast(Result, ours), t.cast(Result, floor)
-    module = find(results, 'reference', 'one_module')
-    why = (f'both read the camera list and each camera\'s settings with their definitions, {settings.concurrency} at a time, and PATCH '
-           f'the cameras that differ and offer the values ({count(ours_r.http_requests)} vs {count(floor_r.http_requests)} requests, '
-           f'{count(ours_r.writes)} vs {count(floor_r.writes)} writes); ansible-playbook with one module run costs '
-           f'{seconds(module.wall if usable(module) else None)} s (reference row)') + load_note(cpus, ours_r, floor_r)
-    return Target(name, f'{value:.2f}x ({seconds(ours_r.wall)} s vs {seconds(floor_r.wall)} s)', 'met' if value <= FLOOR_TARGET else 'missed', why)
+    return against_floor(name, ours, floor, cpus, lambda ours_r, floor_r: (
+        f'both read the camera list and each camera\'s settings with their definitions, {settings.concurrency} at a time, and PATCH '
+        f'the cameras that differ and offer the values ({count(ours_r.http_requests)} vs {count(floor_r.http_requests)} requests, '
+        f'{count(ours_r.writes)} vs {count(floor_r.writes)} writes); ansible-playbook with one module run costs '
+        f'{fixed_cost(results)} s (reference row)'))
 
 
 def hardware_first_target(results: t.Sequence[Result], settings: Settings, cpus: int) -> Target:
@@ -222,18 +230,12 @@ def hardware_first_target(results: t.Sequence[Result], settings: Settings, cpus:
     size = ours.size if ours is not None else getattr(settings, 'hardware_devices', 0)
     name = (f'import of {size:,} devices from a spreadsheet with the hardware_import role within {FLOOR_TARGET:g}x of the floor (the same '
             'driver scans, adds and enables at the same concurrency)')
-    value = ratio(ours, floor)
-    if value is None:
-        return Target(name, 'not measured', 'not evaluated', failure_of(ours, floor))
-    ours_r, floor_r = t.cast(Result, ours), t.cast(Result, floor)
-    module = find(results, 'reference', 'one_module')
-    why = (f'both run a HardwareScan and an AddHardware per device ({settings.task_seconds:g} s tasks, polled every '
-           f'{settings.poll_interval:g} s and cleaned up), then PATCH the hardware and its cameras, {settings.concurrency} devices at a '
-           f'time ({count(ours_r.http_requests)} vs {count(floor_r.http_requests)} requests, {count(ours_r.writes)} vs '
-           f'{count(floor_r.writes)} writes); the role also reads the new hardware once, reads and checks the spreadsheet and writes '
-           f'its report; ansible-playbook with one module run costs {seconds(module.wall if usable(module) else None)} s (reference row)')
-    why += load_note(cpus, ours_r, floor_r)
-    return Target(name, f'{value:.2f}x ({seconds(ours_r.wall)} s vs {seconds(floor_r.wall)} s)', 'met' if value <= FLOOR_TARGET else 'missed', why)
+    return against_floor(name, ours, floor, cpus, lambda ours_r, floor_r: (
+        f'both run a HardwareScan and an AddHardware per device ({settings.task_seconds:g} s tasks, polled every '
+        f'{settings.poll_interval:g} s and cleaned up), then PATCH the hardware and its cameras, {settings.concurrency} devices at a '
+        f'time ({count(ours_r.http_requests)} vs {count(floor_r.http_requests)} requests, {count(ours_r.writes)} vs '
+        f'{count(floor_r.writes)} writes); the role also reads the new hardware once, reads and checks the spreadsheet and writes '
+        f'its report; ansible-playbook with one module run costs {fixed_cost(results)} s (reference row)'))
 
 
 def site_target(results: t.Sequence[Result], settings: Settings, cpus: int, run: str) -> Target:
@@ -242,18 +244,11 @@ def site_target(results: t.Sequence[Result], settings: Settings, cpus: int, run:
     size = ours.size if ours is not None else getattr(settings, 'site_cameras', 0)
     what = 'export' if run == 'export' else 'no-op apply (site_config role)'
     name = f'{what} of a site of {size:,} cameras within {FLOOR_TARGET:g}x of the reads it needs, at the same concurrency'
-    value = ratio(ours, floor)
-    if value is None:
-        return Target(name, 'not measured', 'not evaluated', failure_of(ours, floor))
-    ours_r, floor_r = t.cast(Result, ours), t.cast(Result, floor)
-    module = find(results, 'reference', 'one_module')
-    why = (f'{count(ours_r.http_requests)} requests vs the floor\'s {count(floor_r.http_requests)} (the list of every type, each device\'s '
-           f'settings and each camera\'s stream usage, 8 at a time, at {settings.latency_ms:g} ms each); the {"module" if run == "export" else "role"} '
-           f'also turns every answer into files ({"written" if run == "export" else "compared with the directory"}) in one Python process, '
-           f'{seconds(ours_r.cpu)} s of CPU in all; ansible-playbook with one module run costs '
-           f'{seconds(module.wall if usable(module) else None)} s (reference row)')
-    why += load_note(cpus, ours_r, floor_r)
-    return Target(name, f'{value:.2f}x ({seconds(ours_r.wall)} s vs {seconds(floor_r.wall)} s)', 'met' if value <= FLOOR_TARGET else 'missed', why)
+    return against_floor(name, ours, floor, cpus, lambda ours_r, floor_r: (
+        f'{count(ours_r.http_requests)} requests vs the floor\'s {count(floor_r.http_requests)} (the list of every type, each device\'s '
+        f'settings and each camera\'s stream usage, 8 at a time, at {settings.latency_ms:g} ms each); the {"module" if run == "export" else "role"} '
+        f'also turns every answer into files ({"written" if run == "export" else "compared with the directory"}) in one Python process, '
+        f'{seconds(ours_r.cpu)} s of CPU in all; ansible-playbook with one module run costs {fixed_cost(results)} s (reference row)'))
 
 
 def hardware_noop_target(results: t.Sequence[Result], settings: Settings, cpus: int) -> Target:

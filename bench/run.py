@@ -15,6 +15,7 @@ private folder, as a user installs it. See bench/README.md for what is measured 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import datetime
 import importlib.metadata
@@ -210,6 +211,20 @@ def simulator_args(settings: t.Any, cameras: int) -> list[str]:
             '--seed', str(settings.seed)]
 
 
+@contextlib.contextmanager
+def simulator_api(*cli_args: str) -> t.Iterator[t.Any]:
+    """A simulator started with ``cli_args`` and the bench's client of its API, both closed after the scenario."""
+    from simulator.process import SimulatorProcess  # pylint: disable=import-outside-toplevel
+    from simapi import SimulatorAPI  # pylint: disable=import-outside-toplevel
+
+    with SimulatorProcess(*cli_args, python=sys.executable) as sim:
+        api = SimulatorAPI(sim)
+        try:
+            yield api
+        finally:
+            api.close()
+
+
 def run_benchmarks(args: argparse.Namespace, workdir: str, logdir: str, collections_path: str) -> tuple[list[t.Any], t.Any, dict[str, t.Any]]:
     # Imported here: they need psutil, which ensure_requirements may just have installed.
     from simulator.process import SimulatorProcess  # pylint: disable=import-outside-toplevel
@@ -246,42 +261,24 @@ def run_benchmarks(args: argparse.Namespace, workdir: str, logdir: str, collecti
             sim.stop()
         cameras = int(cameras * 1.1) + 10  # the seeded share of PTZ cameras came out low: more cameras
     if 'settings' in args.scenarios:
-        with SimulatorProcess(*simulator_args(settings, settings.settings_cameras), python=sys.executable) as settings_sim:
-            settings_api = SimulatorAPI(settings_sim)
-            try:
-                bench.device_settings(settings_api)
-            finally:
-                settings_api.close()
+        with simulator_api(*simulator_args(settings, settings.settings_cameras)) as settings_api:
+            bench.device_settings(settings_api)
     if 'hardware' in args.scenarios:
         # A small site whose camera network has the devices to import (--network-devices: that many per recording server).
-        with SimulatorProcess(*simulator_args(settings, 40), '--network-devices', str(settings.hardware_devices),
-                              python=sys.executable) as hardware_sim:
-            hardware_api = SimulatorAPI(hardware_sim)
-            try:
-                bench.hardware(hardware_api)
-            finally:
-                hardware_api.close()
+        with simulator_api(*simulator_args(settings, 40), '--network-devices', str(settings.hardware_devices)) as hardware_api:
+            bench.hardware(hardware_api)
     if 'site' in args.scenarios:
         from scenarios import SITE_CAMERAS_PER_HARDWARE  # pylint: disable=import-outside-toplevel
-        with SimulatorProcess(*simulator_args(settings, settings.site_cameras), '--cameras-per-hardware', str(SITE_CAMERAS_PER_HARDWARE),
-                              python=sys.executable) as site_sim:
-            site_api = SimulatorAPI(site_sim)
-            try:
-                bench.site(site_api)
-            finally:
-                site_api.close()
+        with simulator_api(*simulator_args(settings, settings.site_cameras), '--cameras-per-hardware', str(SITE_CAMERAS_PER_HARDWARE)) as site_api:
+            bench.site(site_api)
     if 'camera_info' not in args.scenarios and 'resources' not in args.scenarios:
         return bench.results, settings, facts
 
-    with SimulatorProcess(*simulator_args(settings, settings.info_cameras), python=sys.executable) as info_sim:
-        info_api = SimulatorAPI(info_sim)
-        try:
-            if 'camera_info' in args.scenarios:
-                bench.camera_info(info_api)
-            if 'resources' in args.scenarios:
-                bench.resources(info_api)
-        finally:
-            info_api.close()
+    with simulator_api(*simulator_args(settings, settings.info_cameras)) as info_api:
+        if 'camera_info' in args.scenarios:
+            bench.camera_info(info_api)
+        if 'resources' in args.scenarios:
+            bench.resources(info_api)
     return bench.results, settings, facts
 
 
