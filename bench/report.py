@@ -307,6 +307,11 @@ def failure_of(*results: Result | None) -> str:
 
 # -- Markdown ------------------------------------------------------------------------------------------
 
+#: The columns of a scenario's table of single runs (simple_rows with writes)
+RUN_COLUMNS = ['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)', 'CPU (s)',
+               'background load (cores)']
+
+
 def table(header: list[str], rows: list[list[str]]) -> list[str]:
     lines = ['| ' + ' | '.join(header) + ' |', '|' + '|'.join('---' for _h in header) + '|']
     lines += ['| ' + ' | '.join(row) + ' |' for row in rows]
@@ -406,35 +411,30 @@ def markdown(results: t.Sequence[Result], settings: Settings, info: dict[str, t.
     if extrapolated:
         lines += ['', 'Extrapolated rows: ' + '; '.join(sorted({f'{r.label}: {r.basis}' for r in extrapolated})) + '.']
     lines += ['', f'## 2. Event provisioning ({settings.events:,} user-defined events)', '']
-    lines += table(['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)', 'CPU (s)',
-                    'background load (cores)'],
+    lines += table(RUN_COLUMNS,
                    simple_rows([r for r in results if r.scenario == 'events'], with_writes=True))
     lines += ['', f'## 3. camera_info over {settings.info_cameras:,} cameras', '']
     lines += table(['run', 'wall (s)', 'HTTP requests', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)', 'CPU (s)',
                     'background load (cores)'],
                    simple_rows([r for r in results if r.scenario == 'camera_info'], with_writes=False))
     lines += ['', '## 4. Bulk property edit with the generic resource module', '']
-    lines += table(['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)',
-                    'CPU (s)', 'background load (cores)'],
+    lines += table(RUN_COLUMNS,
                    simple_rows([r for r in results if r.scenario == 'resources'], with_writes=True))
     settings_rows = [r for r in results if r.scenario == 'settings']
     if settings_rows:
         lines += ['', f'## 5. Stream settings on {settings_rows[0].size:,} cameras with device_settings (1280x720 at 6 FPS, cameras that do '
                   'not offer it skipped)', '']
-        lines += table(['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)',
-                        'CPU (s)', 'background load (cores)'], simple_rows(settings_rows, with_writes=True))
+        lines += table(RUN_COLUMNS, simple_rows(settings_rows, with_writes=True))
     hardware_rows = [r for r in results if r.scenario == 'hardware']
     if hardware_rows:
         lines += ['', f'## 6. Hardware import of {hardware_rows[0].size:,} devices from a spreadsheet (hardware_import role, the driver '
                   'detected)', '']
-        lines += table(['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)',
-                        'CPU (s)', 'background load (cores)'], simple_rows(hardware_rows, with_writes=True))
+        lines += table(RUN_COLUMNS, simple_rows(hardware_rows, with_writes=True))
     site_rows = [r for r in results if r.scenario == 'site']
     if site_rows:
         lines += ['', f'## 7. A whole site as code: {site_rows[0].size:,} cameras on {site_rows[0].size // 10:,} hardware, 200 events, '
                   '100 camera groups, 50 roles (export, and the site_config role with nothing to apply)', '']
-        lines += table(['run', 'wall (s)', 'HTTP requests', 'writes', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)',
-                        'CPU (s)', 'background load (cores)'], simple_rows(site_rows, with_writes=True))
+        lines += table(RUN_COLUMNS, simple_rows(site_rows, with_writes=True))
     lines += ['', '## Reference: the fixed cost of Ansible on this machine', '']
     lines += table(['run', 'wall (s)', 'HTTP requests', 'token grants', 'peak memory, tree (PSS, MiB)', 'largest process (MiB)', 'CPU (s)',
                     'background load (cores)'],
